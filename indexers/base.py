@@ -1,0 +1,64 @@
+"""The one small interface every index implements: the embedded default and Elasticsearch."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from pipeline.model import RecordFile
+
+
+@dataclass(frozen=True)
+class SearchQuery:
+    text: str = ""
+    district: str | None = None
+    tehsil: str | None = None
+    record_type: str | None = None
+    year_from: int | None = None
+    year_to: int | None = None
+    language: str | None = None
+    limit: int = 20
+    offset: int = 0
+
+
+@dataclass
+class SearchHit:
+    """A page that matched. `snippet` marks matches with [[ and ]] (plain text, never HTML)."""
+
+    file_id: str
+    file_number: str
+    district: str
+    tehsil: str
+    page: int
+    snippet: str
+    title: str = ""
+    year: int | None = None
+    record_type: str | None = None
+    score: float = 0.0
+
+
+@dataclass
+class SearchResult:
+    hits: list[SearchHit] = field(default_factory=list)
+    total: int = 0
+
+
+class IndexUnavailable(RuntimeError):
+    """The index cannot be reached or refused documents; the catalog keeps them pending."""
+
+
+class Index(Protocol):
+    def add(self, record: RecordFile) -> None:
+        """Index the record file and its pages. Idempotent: adding the same file_id twice
+        replaces, never duplicates."""
+
+    def search(self, query: SearchQuery) -> SearchResult:
+        """Pages matching the words (and filters), best first, with snippets."""
+
+    def lookup(self, file_number: str) -> SearchHit | None:
+        """Exact lookup by normalized file number."""
+
+    def count(self) -> int:
+        """Number of record files in the index."""
+
+    def close(self) -> None: ...
