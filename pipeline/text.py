@@ -39,7 +39,8 @@ def ascii_digits(text: str) -> str:
     return text.translate(str.maketrans(DIGITS))
 
 
-def fold(text: str) -> str:
+def fold(text: str, lower: bool = True) -> str:
     """The spelling both index and query are reduced to: NFKC, lower case, ASCII digits,
     one form for each Arabic-script letter variant, no optional marks."""
-    return unicodedata.normalize("NFKC", text).translate(_TABLE).lower()
+    folded = unicodedata.normalize("NFKC", text).translate(_TABLE)
+    return folded.lower() if lower else folded

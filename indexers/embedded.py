@@ -1,0 +1,129 @@
+"""The embedded default index: SQLite FTS5 from the standard library, no server.
+
+Page text is stored folded (pipeline.text.fold without lower-casing: FTS5's unicode61 tokenizer
+lower-cases itself), so snippets stay readable while Urdu letter variants and Urdu/Hindi digits
+match what a user types.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+import threading
+from pathlib import Path
+
+from indexers.base import SearchHit, SearchQuery, SearchResult
+from pipeline.model import RecordFile
+from pipeline.text import fold
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS files (
+    file_id TEXT PRIMARY KEY,
+    file_number TEXT NOT NULL,
+    district TEXT NOT NULL,
+    tehsil TEXT NOT NULL,
+    title TEXT,
+    record_type TEXT,
+    year INTEGER,
+    languages TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS files_number ON files (file_number);
+CREATE VIRTUAL TABLE IF NOT EXISTS pages USING fts5(
+    text, file_id UNINDEXED, page UNINDEXED, tokenize = 'unicode61 remove_diacritics 0'
+);
+"""
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+def fts_query(text: str) -> str:
+    """User words to an FTS5 query: every word must match; "quoted phrases" stay phrases.
+    Each token is quoted so FTS5 operators typed by a user are taken as words."""
+    parts = []
+    for phrase, word in re.findall(r'"([^"]+)"|(\S+)', fold(text)):
+        tokens = _WORD.findall(phrase or word)
+        if tokens:
+            parts.append('"' + " ".join(tokens) + '"')
+    return " AND ".join(parts)
+
+
+class EmbeddedIndex:
+    def __init__(self, path: Path):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        self._lock = threading.Lock()  # one connection shared by the flow's worker threads
+        self.db = sqlite3.connect(path, timeout=60, isolation_level=None, check_same_thread=False)
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.executescript(SCHEMA)
+
+    def add(self, record: RecordFile) -> None:
+        with self._lock:
+            self.db.execute("BEGIN IMMEDIATE")
+            try:
+                self.db.execute("DELETE FROM pages WHERE file_id = ?", (record.file_id,))
+                self.db.execute(
+                    "INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    (record.file_id, record.file_number, record.district, record.tehsil, record.title,
+                     record.record_type, record.year, " ".join(record.languages)),
+                )
+                # The title is searchable too: page 0 stands for the file as a whole.
+                rows = [(fold(record.title, lower=False), record.file_id, 0)] if record.title else []
+                rows += [(fold(page.text, lower=False), record.file_id, page.number) for page in record.pages if page.text.strip()]
+                self.db.executemany("INSERT INTO pages (text, file_id, page) VALUES (?, ?, ?)", rows)
+            except BaseException:
+                self.db.execute("ROLLBACK")
+                raise
+            self.db.execute("COMMIT")
+
+    def search(self, query: SearchQuery) -> SearchResult:
+        match = fts_query(query.text)
+        if not match:
+            return SearchResult()
+        where, args = ["pages MATCH ?"], [match]
+        for column, value in (("district", query.district), ("tehsil", query.tehsil), ("record_type", query.record_type)):
+            if value:
+                where.append(f"files.{column} = ?")
+                args.append(value)
+        if query.year_from is not None:
+            where.append("files.year >= ?")
+            args.append(query.year_from)
+        if query.year_to is not None:
+            where.append("files.year <= ?")
+            args.append(query.year_to)
+        if query.language:
+            where.append("(' ' || files.languages || ' ') LIKE ?")
+            args.append(f"% {query.language} %")
+        sql_from = f"FROM pages JOIN files ON files.file_id = pages.file_id WHERE {' AND '.join(where)}"
+        with self._lock:
+            total = self.db.execute(f"SELECT count(*) {sql_from}", args).fetchone()[0]
+            rows = self.db.execute(
+                "SELECT files.file_id, file_number, district, tehsil, title, year, record_type, pages.page, "
+                f"snippet(pages, 0, '[[', ']]', ' … ', 24), bm25(pages) AS rank {sql_from} "
+                "ORDER BY rank LIMIT ? OFFSET ?",
+                [*args, query.limit, query.offset],
+            ).fetchall()
+        hits = [
+            SearchHit(file_id=r[0], file_number=r[1], district=r[2], tehsil=r[3], title=r[4] or "", year=r[5],
+                      record_type=r[6], page=r[7], snippet=r[8], score=-r[9])
+            for r in rows
+        ]
+        return SearchResult(hits=hits, total=total)
+
+    def lookup(self, file_number: str) -> SearchHit | None:
+        with self._lock:
+            row = self.db.execute(
+                "SELECT file_id, file_number, district, tehsil, title, year, record_type FROM files "
+                "WHERE file_number = ? OR file_id = ?",
+                (file_number, file_number),
+            ).fetchone()
+        if row is None:
+            return None
+        return SearchHit(file_id=row[0], file_number=row[1], district=row[2], tehsil=row[3], title=row[4] or "",
+                         year=row[5], record_type=row[6], page=1, snippet="")
+
+    def count(self) -> int:
+        with self._lock:
+            return self.db.execute("SELECT count(*) FROM files").fetchone()[0]
+
+    def close(self) -> None:
+        self.db.close()
