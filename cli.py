@@ -1,0 +1,352 @@
+"""daftar: the command line of the record-room digitization pipeline.
+
+Exit codes are an interface (scripts and schedulers rely on them):
+
+  0  ok
+  1  unexpected internal error
+  2  usage error (unknown option, missing argument)
+  3  bad input: the inbox, file or export given does not exist or cannot be read
+  4  the batch finished, but some sources were quarantined (see the report)
+  5  not found (no record file with that number)
+  6  the index is unavailable: archive work is done, documents wait for the next run
+  7  installation problem found by `daftar doctor`
+  8  configuration invalid
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from pydantic import ValidationError
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from pipeline.config import Settings, home_dir
+
+
+class ExitCode(enum.IntEnum):
+    OK = 0
+    INTERNAL = 1
+    USAGE = 2
+    BAD_INPUT = 3
+    QUARANTINED = 4
+    NOT_FOUND = 5
+    INDEX_UNAVAILABLE = 6
+    INSTALLATION = 7
+    CONFIG = 8
+
+
+app = typer.Typer(help=__doc__, no_args_is_help=True, rich_markup_mode=None, pretty_exceptions_enable=False)
+console = Console()
+err = Console(stderr=True)
+
+HomeOption = Annotated[Optional[Path], typer.Option("--home", help="State folder (catalog, archive, index, quarantine). Default: $DAFTAR_HOME or ./daftar-home")]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table")]
+
+
+def fail(message: str, code: ExitCode) -> typer.Exit:
+    err.print(f"[red]error:[/red] {message}", highlight=False)
+    return typer.Exit(int(code))
+
+
+def load_settings(workers: int | None = None, settle: float | None = None) -> Settings:
+    try:
+        settings = Settings.load()
+    except (ValidationError, ValueError, OSError) as error:
+        raise fail(f"configuration invalid: {error}", ExitCode.CONFIG)
+    updates = {}
+    if workers is not None:
+        updates["workers"] = workers
+    if settle is not None:
+        updates["intake"] = settings.intake.model_copy(update={"settle_seconds": settle})
+    return settings.model_copy(update=updates) if updates else settings
+
+
+def print_json(data: object) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
+
+
+# run --------------------------------------------------------------------------------------------
+
+
+@app.command()
+def run(
+    inbox: Annotated[Path, typer.Argument(help="Scanner inbox: <inbox>/<district>/<tehsil>/<batch>/...")],
+    home: HomeOption = None,
+    settle_seconds: Annotated[Optional[float], typer.Option(help="Leave files younger than this for the next run (default from config)")] = None,
+    workers: Annotated[Optional[int], typer.Option(help="OCR processes at a time (default: all cores)")] = None,
+    as_of: Annotated[Optional[str], typer.Option(help="Record the run as made on this date (YYYY-MM-DD); for replaying nights")] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Process every new batch in the inbox: deskew, read barcodes, OCR, archive, index; then print
+    the batch report. Rerunning does no work twice."""
+    if not inbox.is_dir():
+        raise fail(f"inbox {inbox} is not a folder", ExitCode.BAD_INPUT)
+    settings = load_settings(workers, settle_seconds)
+    now = dt.datetime.combine(dt.date.fromisoformat(as_of), dt.datetime.now().time()) if as_of else dt.datetime.now()
+    from flows.batch import run_inbox
+
+    with Progress(TextColumn("[bold]record stacks"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[pages]} pages"),
+                  TimeElapsedColumn(), console=err, disable=as_json or not err.is_terminal) as bar:
+        task = bar.add_task("stacks", total=None, pages=0)
+
+        def progress(done: int, total: int, pages: int) -> None:
+            bar.update(task, completed=done, total=total, pages=pages)
+
+        report = run_inbox(inbox.resolve(), home_dir(home), settings, now, progress)
+    if as_json:
+        print_json(report.to_json())
+    else:
+        print_report(report)
+    if report.index_pending:
+        raise typer.Exit(int(ExitCode.INDEX_UNAVAILABLE))
+    if report.quarantined:
+        raise typer.Exit(int(ExitCode.QUARANTINED))
+
+
+def print_report(report) -> None:
+    for title, items, style in (("Done", report.done, "green"), ("Flagged for review", report.flagged, "yellow"),
+                                ("Quarantined", report.quarantined, "red"), ("Waiting for the next run", report.waiting, "cyan")):
+        if not items:
+            continue
+        table = Table(title=title, title_style=style, title_justify="left")
+        for column in ("tehsil", "batch", "file / source", "detail"):
+            table.add_column(column, overflow="fold")
+        for item in items:
+            table.add_row(f"{item.district}/{item.tehsil}", item.batch, item.what, item.detail)
+        console.print(table)
+    if report.index_error:
+        console.print(f"[red]index unavailable:[/red] {report.index_error}; {report.index_pending} record files wait and are indexed on the next run (or `daftar index --pending`)")
+    console.print(report.summary())
+
+
+# search and show ---------------------------------------------------------------------------------
+
+
+@app.command()
+def search(
+    query: Annotated[str, typer.Argument(help='Words (English, Urdu, Hindi), a "quoted phrase", or a file number')],
+    home: HomeOption = None,
+    district: Annotated[Optional[str], typer.Option(help="Only this district")] = None,
+    tehsil: Annotated[Optional[str], typer.Option(help="Only this tehsil")] = None,
+    record_type: Annotated[Optional[str], typer.Option(help="Only this record type")] = None,
+    limit: Annotated[int, typer.Option(help="Hits to show")] = 20,
+    as_json: JsonOption = False,
+) -> None:
+    """Find record files by words inside them (with page and snippet) or by file number."""
+    from indexers import IndexUnavailable, SearchQuery, open_index
+
+    settings = load_settings()
+    index = open_index(home_dir(home), settings)
+    try:
+        number = _normalize_any(query, settings)
+        exact = index.lookup(number) if number else None
+        result = index.search(SearchQuery(text=query, district=district, tehsil=tehsil, record_type=record_type, limit=limit))
+    except IndexUnavailable as error:
+        raise fail(f"index unavailable: {error}", ExitCode.INDEX_UNAVAILABLE)
+    finally:
+        index.close()
+    hits = ([exact] if exact and (not tehsil or exact.tehsil == tehsil) and (not district or exact.district == district) else []) + result.hits
+    if as_json:
+        print_json([{"file_number": h.file_number, "file_id": h.file_id, "district": h.district, "tehsil": h.tehsil,
+                     "page": h.page, "snippet": h.snippet, "title": h.title, "year": h.year} for h in hits])
+        return
+    if not hits:
+        console.print("no matches")
+        return
+    table = Table(title=f"{result.total} matching pages" + (" and the file with that number" if exact else ""))
+    for column in ("file number", "tehsil", "page", "snippet"):
+        table.add_column(column, overflow="fold")
+    for hit in hits:
+        table.add_row(hit.file_number, f"{hit.district}/{hit.tehsil}", str(hit.page) if hit.page else "title",
+                      hit.snippet.replace("[[", "[bold yellow]").replace("]]", "[/bold yellow]") if hit.snippet else hit.title)
+    console.print(table)
+
+
+def _normalize_any(text: str, settings: Settings) -> str | None:
+    """The normalized file number if `text` is one in any district's format."""
+    from extractors.file_numbers import normalize_file_number
+
+    for district in settings.districts.values():
+        if (number := normalize_file_number(text, district.file_number_patterns, "manifest")) is not None:
+            return number.normalized
+    return None
+
+
+@app.command()
+def show(
+    file_number: Annotated[str, typer.Argument(help="File number in any spelling, or the archive id")],
+    home: HomeOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """A record file: its metadata, pages and the path of its archival PDF."""
+    from pipeline.archive import read_record
+    from pipeline.catalog import Catalog
+
+    settings = load_settings()
+    root = home_dir(home)
+    catalog = Catalog.open(root)
+    try:
+        row = catalog.record_file(file_number) or catalog.record_file(_normalize_any(file_number, settings) or file_number)
+    finally:
+        catalog.close()
+    if row is None:
+        raise fail(f"no record file {file_number!r}", ExitCode.NOT_FOUND)
+    record = read_record(root, row["archive_dir"])
+    data = record.to_json()
+    data["pdf_path"] = str(root / record.pdf)
+    if as_json:
+        print_json(data)
+        return
+    table = Table(show_header=False, title=f"record file {record.file_number}")
+    for key in ("file_number", "file_number_source", "district", "tehsil", "batch", "stack", "title", "record_type", "year", "languages", "flags", "pdf_path"):
+        value = data[key]
+        table.add_row(key, ", ".join(value) if isinstance(value, list) else str(value if value is not None else ""))
+    console.print(table)
+    pages = Table(title="pages")
+    for column in ("page", "source", "skew°", "blank", "text"):
+        pages.add_column(column, overflow="fold")
+    for page in record.pages:
+        pages.add_row(str(page.number), f"{page.source} p{page.source_page}", f"{page.skew_degrees:.1f}", "yes" if page.blank else "",
+                      page.text[:80].replace("\n", " "))
+    console.print(pages)
+
+
+# index -------------------------------------------------------------------------------------------
+
+
+@app.command("index")
+def index_command(
+    home: HomeOption = None,
+    pending: Annotated[bool, typer.Option("--pending", help="Index the record files still waiting for the index")] = True,
+) -> None:
+    """Index the record files that are archived but not yet searchable (after the index was down)."""
+    from indexers import open_index
+    from pipeline.catalog import Catalog
+    from pipeline.indexing import index_pending
+
+    settings = load_settings()
+    root = home_dir(home)
+    catalog, index = Catalog.open(root), open_index(root, settings)
+    try:
+        outcome = index_pending(catalog, index, root)
+    finally:
+        index.close()
+        catalog.close()
+    console.print(f"{outcome.indexed} record files indexed, {outcome.pending} still waiting")
+    if outcome.error:
+        raise fail(f"index unavailable: {outcome.error}", ExitCode.INDEX_UNAVAILABLE)
+
+
+# progress ----------------------------------------------------------------------------------------
+
+
+class ProgressFormat(str, enum.Enum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+
+
+@app.command()
+def progress(
+    home: HomeOption = None,
+    district: Annotated[Optional[str], typer.Option(help="Only this district")] = None,
+    fmt: Annotated[ProgressFormat, typer.Option("--format", help="table, csv or json")] = ProgressFormat.table,
+    as_json: JsonOption = False,
+) -> None:
+    """Per tehsil: record files and pages done, quarantined, flagged, waiting; pace against the target."""
+    from pipeline.catalog import Catalog
+    from pipeline.progress import render_progress
+
+    settings = load_settings()
+    catalog = Catalog.open(home_dir(home))
+    try:
+        text = render_progress(catalog, settings, dt.date.today(), district, "json" if as_json else fmt.value)
+    finally:
+        catalog.close()
+    if as_json or fmt != ProgressFormat.table:
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+    else:
+        console.print(text)
+
+
+# doctor ------------------------------------------------------------------------------------------
+
+
+@app.command()
+def doctor(home: HomeOption = None) -> None:
+    """Check the installation: Tesseract and its languages, Ghostscript, zbar, OCRmyPDF, the index."""
+    settings = load_settings()
+    checks = []
+    tesseract = shutil.which("tesseract")
+    checks.append(("tesseract", bool(tesseract), _version(["tesseract", "--version"]) if tesseract else "not found (apt install tesseract-ocr)"))
+    if tesseract:
+        langs = set(subprocess.run(["tesseract", "--list-langs"], capture_output=True, text=True).stdout.split()[1:]) if tesseract else set()
+        needed = {"osd"} | {code for d in settings.districts.values() for code in d.languages} | {"eng", "urd"}
+        missing = sorted(needed - langs)
+        checks.append(("tesseract languages", not missing, f"have {' '.join(sorted(langs))}" + (f"; missing {' '.join(missing)} (apt install tesseract-ocr-<lang>)" if missing else "")))
+    gs = shutil.which("gs")
+    checks.append(("ghostscript", bool(gs), _version(["gs", "--version"]) if gs else "not found (apt install ghostscript)"))
+    checks.append(("pdftoppm (poppler)", bool(shutil.which("pdftoppm")), "ok" if shutil.which("pdftoppm") else "not found (apt install poppler-utils)"))
+    try:
+        from pyzbar import pyzbar  # noqa: F401
+
+        checks.append(("zbar", True, "libzbar loaded"))
+    except Exception as error:  # ImportError or OSError when libzbar0 is missing
+        checks.append(("zbar", False, f"{error} (apt install libzbar0)"))
+    try:
+        import ocrmypdf
+
+        checks.append(("ocrmypdf", True, ocrmypdf.__version__))
+    except ImportError as error:
+        checks.append(("ocrmypdf", False, str(error)))
+    checks.append(_index_check(home_dir(home), settings))
+    table = Table(title="daftar doctor")
+    for column in ("check", "ok", "detail"):
+        table.add_column(column, overflow="fold")
+    for name, ok, detail in checks:
+        table.add_row(name, "[green]ok[/green]" if ok else "[red]FAIL[/red]", detail)
+    console.print(table)
+    if not all(ok for _, ok, _ in checks):
+        raise typer.Exit(int(ExitCode.INSTALLATION))
+
+
+def _version(command: list[str]) -> str:
+    result = subprocess.run(command, capture_output=True, text=True)
+    return (result.stdout or result.stderr).strip().splitlines()[0] if (result.stdout or result.stderr) else "?"
+
+
+def _index_check(home: Path, settings: Settings) -> tuple[str, bool, str]:
+    from indexers import IndexUnavailable, open_index
+
+    name = f"index ({settings.index.backend})"
+    try:
+        index = open_index(home, settings)
+        try:
+            return name, True, f"{index.count()} record files"
+        finally:
+            index.close()
+    except (IndexUnavailable, OSError) as error:
+        return name, False, str(error)
+
+
+def main() -> None:
+    try:
+        app()
+    except KeyboardInterrupt:
+        raise SystemExit(130)
+
+
+if __name__ == "__main__":
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    main()

@@ -1,0 +1,350 @@
+"""One stack, from scanner files to archived record files.
+
+The pages of a stack are read one at a time: cleaned, searched for barcodes, split at separator
+sheets, and OCRed in chunks, so a 500-page file needs only a chunk's worth of memory and disk.
+The steps, in order:
+
+    read page -> clean_page -> read_barcodes -> (separator? start a new record file)
+    -> chunk of pages -> ocr_pdf -> join chunks -> choose file number -> write_record
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import shutil
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from extractors.barcodes import read_barcodes
+from extractors.file_numbers import (
+    choose_file_number,
+    file_numbers_from_barcodes,
+    find_file_numbers,
+    is_separator,
+    normalize_file_number,
+)
+from extractors.metadata import record_type, title_from_text
+from pipeline import archive, ocr
+from pipeline.catalog import Catalog
+from pipeline.config import District, Settings
+from pipeline.intake import ManifestEntry
+from pipeline.model import Barcode, FileNumber, PageRecord, RecordFile, SourceFile, Stack
+from pipeline.pages import PDF_SUFFIXES, UnreadableSource, iter_pages, page_count, pdf_text_layer
+from pipeline.preprocess import clean_page, languages_for_page
+from pipeline.report import BatchReport, ReportLine
+
+CHUNK_PAGES = 32  # pages OCRed together: bounds memory and temp disk for very long files
+JPEG_QUALITY = 85
+
+
+@dataclass
+class StackResult:
+    stack: Stack
+    records: list[RecordFile] = field(default_factory=list)
+    archive_dirs: list[str] = field(default_factory=list)
+    done: list[SourceFile] = field(default_factory=list)
+    quarantined: list[tuple[SourceFile, str]] = field(default_factory=list)
+
+
+@dataclass
+class Draft:
+    """A record file being assembled: its pages so far and its OCRed chunks."""
+
+    pages: list[PageRecord] = field(default_factory=list)
+    barcodes: list[Barcode] = field(default_factory=list)
+    separators: list[dict] = field(default_factory=list)
+    pending: list[Path] = field(default_factory=list)  # cleaned page images not yet OCRed
+    pending_langs: list[str] = field(default_factory=list)  # in order of first use
+    chunks: list[Path] = field(default_factory=list)
+    languages: set[str] = field(default_factory=set)
+    born_digital_pdf: Path | None = None
+    timings: dict[str, float] = field(default_factory=dict)
+
+    def time(self, step: str, seconds: float) -> None:
+        self.timings[step] = round(self.timings.get(step, 0.0) + seconds, 3)
+
+
+class StackProcessor:
+    def __init__(self, stack: Stack, settings: Settings, home: Path, manifest: dict[str, ManifestEntry], jobs: int):
+        self.stack = stack
+        self.settings = settings
+        self.home = home
+        self.district: District = settings.district(stack.batch.district)
+        self.languages = self.district.languages_for(stack.batch.tehsil)
+        self.manifest = manifest
+        self.jobs = jobs
+        self.work = Path(tempfile.mkdtemp(prefix="stack-", dir=self._work_root()))
+        self.drafts: list[Draft] = [Draft()]
+        self.result = StackResult(stack)
+
+    def _work_root(self) -> Path:
+        root = self.home / "work"
+        root.mkdir(parents=True, exist_ok=True)
+        return root
+
+    @property
+    def draft(self) -> Draft:
+        return self.drafts[-1]
+
+    def run(self, now: dt.datetime) -> StackResult:
+        try:
+            for source in self.stack.sources:
+                self._read_source(source)
+            self._flush(self.draft)
+            drafts = [d for d in self.drafts if d.pages]
+            records = [self._finish(d, i, len(drafts), now) for i, d in enumerate(drafts, 1)]
+            self._give_unique_ids(records)
+            for record, draft in zip(records, drafts):
+                pdf = self._final_pdf(draft, record.file_id)
+                self.result.archive_dirs.append(archive.write_record(self.home, record, pdf))
+                self.result.records.append(record)
+            return self.result
+        finally:
+            shutil.rmtree(self.work, ignore_errors=True)
+
+    # reading ----------------------------------------------------------------------------------
+
+    def _read_source(self, source: SourceFile) -> None:
+        try:
+            if source.size > self.settings.intake.max_source_bytes:
+                raise UnreadableSource(f"file too large ({source.size} bytes, limit {self.settings.intake.max_source_bytes})")
+            page_count(source.path)
+            if source.path.suffix.lower() in PDF_SUFFIXES and (texts := pdf_text_layer(source.path)) is not None:
+                self._born_digital(source, texts)
+            else:
+                for page in iter_pages(source.path, self.settings.ocr.dpi, self.settings.intake.max_page_pixels):
+                    self._read_page(source, page.index, page.image, page.dpi)
+        except UnreadableSource as error:
+            self.result.quarantined.append((source, str(error)))
+            return
+        self.result.done.append(source)
+
+    def _born_digital(self, source: SourceFile, texts: list[str]) -> None:
+        """A PDF that already has text is not OCRed: it becomes a record file of its own."""
+        if self.draft.pages:
+            self._start_new_draft()
+        draft = self.draft
+        started = time.perf_counter()
+        out = self.work / f"born-digital-{len(self.drafts)}.pdf"
+        ocr.archive_pdf(source.path, out)
+        draft.born_digital_pdf = out
+        draft.time("archive_pdf", time.perf_counter() - started)
+        for index, text in enumerate(texts):
+            draft.pages.append(PageRecord(number=len(draft.pages) + 1, source=self._relative(source), source_page=index + 1,
+                                          born_digital=True, text=text))
+        self._start_new_draft()
+
+    def _read_page(self, source: SourceFile, index: int, image: np.ndarray, dpi: int) -> None:
+        draft = self.draft
+        started = time.perf_counter()
+        cleaned = clean_page(image, dpi, self.settings.cleaning)
+        draft.time("clean", time.perf_counter() - started)
+        started = time.perf_counter()
+        barcodes = read_barcodes(cleaned.image)
+        draft.time("barcodes", time.perf_counter() - started)
+        barcode_dicts = [{"value": b.value, "symbology": b.symbology, "box": list(b.box), "decoder": b.decoder} for b in barcodes]
+        if any(is_separator(b.value, self.district.separator_pattern) for b in barcodes):
+            self._flush(draft)
+            self._start_new_draft()
+            self.draft.separators.append({"source": self._relative(source), "source_page": index + 1, "barcodes": barcode_dicts})
+            return
+        page = PageRecord(
+            number=len(draft.pages) + 1, source=self._relative(source), source_page=index + 1,
+            skew_degrees=round(cleaned.skew_degrees, 2), orientation=cleaned.orientation, blank=cleaned.blank,
+            barcodes=barcode_dicts,
+        )
+        if not cleaned.blank:
+            languages = languages_for_page(cleaned.script, self.languages)
+            page.language = "+".join(languages)
+            draft.pending_langs.extend(code for code in languages if code not in draft.pending_langs)
+        draft.pages.append(page)
+        draft.barcodes.extend(barcodes)
+        image_path = self.work / f"page-{len(self.drafts):03d}-{page.number:05d}.jpg"
+        cv2.imwrite(str(image_path), cleaned.image, [cv2.IMWRITE_JPEG_QUALITY, JPEG_QUALITY])
+        _set_jpeg_dpi(image_path, dpi)
+        draft.pending.append(image_path)
+        if len(draft.pending) >= CHUNK_PAGES:
+            self._flush(draft)
+
+    def _start_new_draft(self) -> None:
+        self.drafts.append(Draft())
+
+    def _relative(self, source: SourceFile) -> str:
+        return str(source.path.relative_to(self.stack.batch.path))
+
+    # OCR --------------------------------------------------------------------------------------
+
+    def _flush(self, draft: Draft) -> None:
+        """OCR the pages waiting in the draft as one chunk."""
+        if not draft.pending:
+            return
+        first = len(draft.pages) - len(draft.pending)  # index of the chunk's first page
+        chunk_pages = draft.pages[first:]
+        started = time.perf_counter()
+        images_pdf = self.work / f"chunk-{len(self.drafts)}-{len(draft.chunks)}-images.pdf"
+        ocr.images_to_pdf(draft.pending, images_pdf)
+        to_read = [i + 1 for i, page in enumerate(chunk_pages) if not page.blank]
+        languages = tuple(draft.pending_langs or self.languages)
+        out = images_pdf.with_name(images_pdf.name.replace("-images", "-ocr"))
+        options = ocr.OcrOptions(languages=languages, jobs=self.jobs, timeout=self.settings.ocr.tesseract_timeout)
+        texts = ocr.ocr_pdf(images_pdf, out, to_read, len(chunk_pages), options)
+        for page, text in zip(chunk_pages, texts):
+            page.text = text
+        draft.chunks.append(out)
+        draft.languages.update(languages)
+        for path in [*draft.pending, images_pdf]:
+            path.unlink(missing_ok=True)
+        draft.pending, draft.pending_langs = [], []
+        draft.time("ocr", time.perf_counter() - started)
+
+    def _final_pdf(self, draft: Draft, file_id: str) -> Path:
+        if draft.born_digital_pdf:
+            return draft.born_digital_pdf
+        if len(draft.chunks) == 1:
+            return draft.chunks[0]
+        out = self.work / f"{file_id}.pdf"
+        ocr.append_pdf(draft.chunks, out)
+        return out
+
+    # the record file --------------------------------------------------------------------------
+
+    def _finish(self, draft: Draft, ordinal: int, total: int, now: dt.datetime) -> RecordFile:
+        batch = self.stack.batch
+        patterns = self.district.file_number_patterns
+        manifest = self._manifest_entry(draft, total)
+        candidates = file_numbers_from_barcodes(draft.barcodes, patterns, self.district.separator_pattern)
+        if manifest and manifest.file_number:
+            if (number := normalize_file_number(manifest.file_number, patterns, "manifest")) is not None:
+                candidates.append(number)
+        if total == 1 and (number := normalize_file_number(self.stack.name, patterns, "folder")) is not None:
+            candidates.append(number)
+        cover_text = "\n".join(page.text for page in draft.pages[:2])
+        candidates.extend(find_file_numbers(cover_text, patterns, "text"))
+        chosen, flags = choose_file_number(_unique(candidates))
+        if chosen is None:
+            chosen = FileNumber(raw="", normalized=self._provisional_id(ordinal), source="provisional")
+        all_text = "\n".join(page.text for page in draft.pages)
+        flags = list(flags)
+        if any(page.blank for page in draft.pages):
+            flags.append("blank-pages")
+        return RecordFile(
+            file_id=chosen.slug,
+            file_number=chosen.normalized,
+            file_number_raw=chosen.raw,
+            file_number_source=chosen.source,
+            district=batch.district,
+            tehsil=batch.tehsil,
+            batch=batch.name,
+            stack=self.stack.name,
+            title=(manifest.title if manifest and manifest.title else title_from_text(all_text)),
+            record_type=(manifest.record_type if manifest and manifest.record_type else record_type(all_text, self.district.record_type_keywords)),
+            year=_year(manifest, chosen, patterns),
+            operator=manifest.operator if manifest and manifest.operator else None,
+            languages=sorted(draft.languages or ({"born-digital"} if draft.born_digital_pdf else set())),
+            pages=draft.pages,
+            sources=self._sources_of(draft),
+            flags=sorted(set(flags)),
+            candidates=[{"raw": c.raw, "normalized": c.normalized, "source": c.source, "pattern": c.pattern} for c in candidates],
+            separators=draft.separators,
+            timings=draft.timings,
+            processed_at=now.isoformat(timespec="seconds"),
+        )
+
+    def _manifest_entry(self, draft: Draft, total: int) -> ManifestEntry | None:
+        """The manifest row for a record file: by its barcode number, else by its stack's name
+        when the stack holds only this record file."""
+        patterns = self.district.file_number_patterns
+        barcode_numbers = {n.normalized for n in file_numbers_from_barcodes(draft.barcodes, patterns)}
+        for entry in self.manifest.values():
+            number = normalize_file_number(entry.file_number, patterns, "manifest") if entry.file_number else None
+            if number and number.normalized in barcode_numbers:
+                return entry
+        return self.manifest.get(self.stack.name) if total == 1 else None
+
+    def _provisional_id(self, ordinal: int) -> str:
+        batch = self.stack.batch
+        stack = re.sub(r"[^A-Za-z0-9]+", "-", self.stack.name).strip("-") or "stack"
+        return f"PROV-{batch.district}-{batch.tehsil}-{batch.name}-{stack}-{ordinal}".upper()
+
+    def _sources_of(self, draft: Draft) -> list[dict]:
+        names = {page.source for page in draft.pages}
+        return [{"path": self._relative(s), "sha256": s.sha256, "size": s.size} for s in self.stack.sources if self._relative(s) in names]
+
+    def _give_unique_ids(self, records: list[RecordFile]) -> None:
+        """Two record files of one stack with the same number: keep both, flag the second."""
+        seen: dict[str, int] = {}
+        for record in records:
+            if record.file_id in seen:
+                seen[record.file_id] += 1
+                record.file_id = f"{record.file_id}~{seen[record.file_id]}"
+                record.flags = sorted({*record.flags, "duplicate-file-number"})
+            else:
+                seen[record.file_id] = 1
+
+
+def process_stack(stack: Stack, settings: Settings, home: Path, manifest: dict[str, ManifestEntry], jobs: int,
+                  now: dt.datetime) -> StackResult:
+    """Read, clean, split, OCR and archive one stack. Bad sources are returned for quarantine;
+    the stack goes on without them."""
+    return StackProcessor(stack, settings, home, manifest, jobs).run(now)
+
+
+def _unique(candidates: list[FileNumber]) -> list[FileNumber]:
+    seen, unique = set(), []
+    for candidate in candidates:
+        key = (candidate.normalized, candidate.source)
+        if key not in seen:
+            seen.add(key)
+            unique.append(candidate)
+    return unique
+
+
+def _year(manifest: ManifestEntry | None, number: FileNumber, patterns) -> int | None:
+    if manifest and manifest.year.isdigit():
+        return int(manifest.year)
+    for pattern in patterns:
+        if pattern.name == number.pattern and (match := re.search(pattern.regex, number.normalized)):
+            year = match.groupdict().get("year")
+            return int(year) if year and year.isdigit() else None
+    return None
+
+
+def _set_jpeg_dpi(path: Path, dpi: int) -> None:
+    """Write the page's resolution into the JFIF header so the PDF page gets its true size."""
+    data = bytearray(path.read_bytes())
+    if data[2:4] == b"\xff\xe0" and data[6:11] == b"JFIF\x00":
+        data[13] = 1  # units: dots per inch
+        data[14:16] = dpi.to_bytes(2, "big")
+        data[16:18] = dpi.to_bytes(2, "big")
+        path.write_bytes(bytes(data))
+
+
+def record_result(catalog: Catalog, home: Path, result: StackResult, now: dt.datetime, report: BatchReport) -> None:
+    """Write what a stack's processing produced into the catalog and the report. Record files are
+    entered before their sources are marked done, so a kill in between only repeats work."""
+    batch = result.stack.batch
+    for record, archive_dir in zip(result.records, result.archive_dirs):
+        catalog.record_done(record, archive_dir)
+        line = ReportLine(batch.district, batch.tehsil, batch.name, record.file_number,
+                          f"{len(record.pages)} pages" + (f"; {', '.join(record.flags)}" if record.flags else ""))
+        report.done.append(line)
+        report.pages += len(record.pages)
+        if set(record.flags) - {"blank-pages"}:
+            report.flagged.append(line)
+    for source, reason in result.quarantined:
+        archive.quarantine(home, batch, source, reason)
+        catalog.mark_sources(result.stack, [source], "quarantined", reason, now)
+        report.quarantined.append(ReportLine(batch.district, batch.tehsil, batch.name, str(source.path.relative_to(batch.path)), reason))
+    catalog.mark_sources(result.stack, result.done, "done", None, now)
+
+
+def quarantine_stack(catalog: Catalog, home: Path, stack: Stack, reason: str, now: dt.datetime, report: BatchReport) -> None:
+    """A stack whose processing failed as a whole: its sources are quarantined with the reason."""
+    result = StackResult(stack, quarantined=[(source, reason) for source in stack.sources])
+    record_result(catalog, home, result, now, report)
