@@ -11,6 +11,7 @@ Exit codes are an interface (scripts and schedulers rely on them):
   6  the index is unavailable: archive work is done, documents wait for the next run
   7  installation problem found by `daftar doctor`
   8  configuration invalid
+  9  another run is using the same home
 """
 
 from __future__ import annotations
@@ -44,6 +45,7 @@ class ExitCode(enum.IntEnum):
     INDEX_UNAVAILABLE = 6
     INSTALLATION = 7
     CONFIG = 8
+    BUSY = 9
 
 
 app = typer.Typer(help=__doc__, no_args_is_help=True, rich_markup_mode=None, pretty_exceptions_enable=False)
@@ -95,6 +97,7 @@ def run(
     settings = load_settings(workers, settle_seconds)
     now = dt.datetime.combine(dt.date.fromisoformat(as_of), dt.datetime.now().time()) if as_of else dt.datetime.now()
     from flows.batch import run_inbox
+    from pipeline.archive import HomeBusy
 
     with Progress(TextColumn("[bold]record stacks"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[pages]} pages"),
                   TimeElapsedColumn(), console=err, disable=as_json or not err.is_terminal) as bar:
@@ -103,7 +106,10 @@ def run(
         def progress(done: int, total: int, pages: int) -> None:
             bar.update(task, completed=done, total=total, pages=pages)
 
-        report = run_inbox(inbox.resolve(), home_dir(home), settings, now, progress)
+        try:
+            report = run_inbox(inbox.resolve(), home_dir(home), settings, now, progress)
+        except HomeBusy as error:
+            raise fail(str(error), ExitCode.BUSY)
     if as_json:
         print_json(report.to_json())
     else:

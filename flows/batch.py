@@ -20,10 +20,11 @@ from prefect.artifacts import create_markdown_artifact  # noqa: E402
 from prefect.futures import as_completed  # noqa: E402
 from prefect.task_runners import ThreadPoolTaskRunner  # noqa: E402
 
-from indexers import open_index  # noqa: E402
+from indexers import IndexUnavailable, open_index  # noqa: E402
+from pipeline.archive import exclusive_run  # noqa: E402
 from pipeline.catalog import Catalog  # noqa: E402
 from pipeline.config import Settings  # noqa: E402
-from pipeline.indexing import index_pending  # noqa: E402
+from pipeline.indexing import IndexOutcome, index_pending  # noqa: E402
 from pipeline.intake import discover_batches, plan_batch, read_manifest  # noqa: E402
 from pipeline.model import Batch, Stack  # noqa: E402
 from pipeline.process import StackResult, process_stack, quarantine_stack, record_result  # noqa: E402
@@ -42,6 +43,15 @@ def process_stack_task(stack: Stack, settings: Settings, home: Path, manifest: d
 def _run(batches: list[Batch], home: Path, settings: Settings, now: dt.datetime, progress: ProgressHook | None) -> BatchReport:
     started = time.perf_counter()
     report = BatchReport()
+    with exclusive_run(home):
+        _run_locked(batches, home, settings, now, progress, report)
+    report.seconds = time.perf_counter() - started
+    _publish(report)
+    return report
+
+
+def _run_locked(batches: list[Batch], home: Path, settings: Settings, now: dt.datetime, progress: ProgressHook | None,
+                report: BatchReport) -> None:
     catalog = Catalog.open(home)
     try:
         todo: list[tuple[Stack, dict]] = []
@@ -73,17 +83,21 @@ def _run(batches: list[Batch], home: Path, settings: Settings, now: dt.datetime,
                 record_result(catalog, home, result, now, report)
             if progress:
                 progress(finished, len(futures), report.pages)
-        index = open_index(home, settings)
-        try:
-            outcome = index_pending(catalog, index, home)
-        finally:
-            index.close()
+        outcome = _index(catalog, home, settings)
         report.index_pending, report.index_error = outcome.pending, outcome.error
     finally:
         catalog.close()
-    report.seconds = time.perf_counter() - started
-    _publish(report)
-    return report
+
+
+def _index(catalog: Catalog, home: Path, settings: Settings) -> IndexOutcome:
+    try:
+        index = open_index(home, settings)
+    except IndexUnavailable as error:
+        return IndexOutcome(0, len(catalog.pending_index()), str(error))
+    try:
+        return index_pending(catalog, index, home)
+    finally:
+        index.close()
 
 
 def _publish(report: BatchReport) -> None:

@@ -3,9 +3,12 @@ the new one, never half of one. Originals in the inbox are only ever read."""
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from pipeline.model import Batch, RecordFile, SourceFile
@@ -63,3 +66,24 @@ def _atomic_write(target: Path, text: str) -> None:
         handle.flush()
         os.fsync(handle.fileno())
     os.replace(tmp, target)
+
+
+class HomeBusy(RuntimeError):
+    pass
+
+
+@contextmanager
+def exclusive_run(home: Path) -> Iterator[None]:
+    """One run at a time per home. A run killed earlier leaves only its work folder behind: it
+    is cleared here, since nothing in it was ever visible in the archive."""
+    home.mkdir(parents=True, exist_ok=True)
+    with (home / "run.lock").open("w") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError as error:
+            raise HomeBusy(f"another daftar run is using {home}") from error
+        shutil.rmtree(home / "work", ignore_errors=True)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)

@@ -58,7 +58,7 @@ def _pdf_page_count(path: Path) -> int:
     except pikepdf.PasswordError as error:
         raise UnreadableSource("encrypted PDF (password required)") from error
     except pikepdf.PdfError as error:
-        raise UnreadableSource(f"corrupt PDF: {error}") from error
+        raise UnreadableSource(f"corrupt PDF: {str(error).replace(f'{path}: ', '')}") from error
 
 
 def iter_pages(path: Path, dpi: int = 300, max_pixels: int = 60_000_000) -> Iterator[Page]:
