@@ -2,6 +2,7 @@
 
 Exit codes are an interface (scripts and schedulers rely on them):
 
+\b
   0  ok
   1  unexpected internal error
   2  usage error (unknown option, missing argument)
@@ -252,6 +253,118 @@ def index_command(
     console.print(f"{outcome.indexed} record files indexed, {outcome.pending} still waiting")
     if outcome.error:
         raise fail(f"index unavailable: {outcome.error}", ExitCode.INDEX_UNAVAILABLE)
+
+
+@app.command()
+def reindex(home: HomeOption = None) -> None:
+    """Rebuild the search index from the archive. On Elasticsearch a new versioned index is built
+    and the alias swapped, so search never goes dark; file-number addresses never change."""
+    from indexers import IndexUnavailable, open_index
+    from pipeline.catalog import Catalog
+    from pipeline.indexing import reindex_all
+
+    settings = load_settings()
+    root = home_dir(home)
+    catalog = Catalog.open(root)
+    try:
+        index = open_index(root, settings)
+        try:
+            if hasattr(index, "reindex"):  # Elasticsearch: new version behind the alias first
+                console.print(f"new index version: {index.reindex()}")
+            outcome = reindex_all(catalog, index, root)
+        finally:
+            index.close()
+    except IndexUnavailable as error:
+        raise fail(f"index unavailable: {error}", ExitCode.INDEX_UNAVAILABLE)
+    finally:
+        catalog.close()
+    console.print(f"{outcome.indexed} record files indexed, {outcome.pending} still waiting")
+    if outcome.error:
+        raise fail(f"index unavailable: {outcome.error}", ExitCode.INDEX_UNAVAILABLE)
+
+
+# checking a page before the night ---------------------------------------------------------------
+
+
+PathsArgument = Annotated[list[Path], typer.Argument(help="Page images or PDFs")]
+
+
+def _existing(paths: list[Path]) -> list[Path]:
+    missing = [str(p) for p in paths if not p.is_file()]
+    if missing:
+        raise fail(f"no such file: {', '.join(missing)}", ExitCode.BAD_INPUT)
+    return paths
+
+
+@app.command()
+def barcodes(paths: PathsArgument, as_json: JsonOption = False) -> None:
+    """Show every barcode daftar reads on each page (value, symbology, position, decoder), to check
+    labels and separator sheets before a night's run."""
+    from extractors.barcodes import describe_barcodes
+
+    described = describe_barcodes(_existing(paths))
+    if as_json:
+        print_json(described)
+    else:
+        table = Table(title="barcodes")
+        for column in ("file", "page", "value", "symbology", "position (x, y, w, h)", "decoder"):
+            table.add_column(column, overflow="fold")
+        for entry in described:
+            if entry.get("error"):
+                table.add_row(entry["path"], "", f"[red]{entry['error']}[/red]", "", "", "")
+            if not entry["barcodes"] and not entry.get("error"):
+                table.add_row(entry["path"], "", "(none found)", "", "", "")
+            for code in entry["barcodes"]:
+                table.add_row(entry["path"], str(code["page"]), code["value"], code["symbology"], str(tuple(code["box"])), code["decoder"])
+        console.print(table)
+    if any(entry.get("error") for entry in described):
+        raise typer.Exit(int(ExitCode.BAD_INPUT))
+
+
+@app.command()
+def inspect(paths: PathsArgument, as_json: JsonOption = False) -> None:
+    """Show what page cleaning finds on each page: skew (degrees, counter-clockwise positive),
+    orientation, blank, script, and the confidence of each."""
+    from pipeline.pages import UnreadableSource
+    from pipeline.preprocess import inspect_pages
+
+    settings = load_settings()
+    try:
+        report = inspect_pages(_existing(paths), settings.cleaning, settings.ocr.dpi)
+    except UnreadableSource as error:
+        raise fail(str(error), ExitCode.BAD_INPUT)
+    if as_json:
+        print_json(report)
+        return
+    table = Table(title="page cleaning")
+    for column in ("file", "page", "skew°", "orientation", "blank", "script"):
+        table.add_column(column, overflow="fold")
+    for entry in report:
+        for page in entry["pages"]:
+            table.add_row(entry["path"], str(page["page"]), f"{page['skew_degrees']:+.2f} ({page['skew_confidence']:.2f})",
+                          f"{page['orientation']} ({page['orientation_confidence']:.2f})",
+                          f"{'yes' if page['blank'] else 'no'} ({page['blank_confidence']:.2f})",
+                          f"{page['script'] or '?'} ({page['script_confidence']:.2f})")
+    console.print(table)
+
+
+# the nightly schedule ---------------------------------------------------------------------------
+
+
+@app.command()
+def deploy(
+    inbox: Annotated[Path, typer.Argument(help="Scanner inbox the nightly run reads")],
+    home: HomeOption = None,
+    cron: Annotated[str, typer.Option(help="When the night's run starts (cron, server time)")] = "0 1 * * *",
+    name: Annotated[str, typer.Option(help="Deployment name")] = "nightly",
+) -> None:
+    """Serve the nightly batch as a Prefect deployment on a cron schedule (runs until stopped).
+    With PREFECT_API_URL set it registers with that Prefect server; see also prefect.yaml."""
+    from flows.batch import nightly
+
+    if not inbox.is_dir():
+        raise fail(f"inbox {inbox} is not a folder", ExitCode.BAD_INPUT)
+    nightly.serve(name=name, cron=cron, parameters={"inbox": str(inbox.resolve()), "home": str(home_dir(home))})
 
 
 # progress ----------------------------------------------------------------------------------------
