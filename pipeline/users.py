@@ -1,0 +1,365 @@
+"""Who may use the archive, and what each of them may see.
+
+Users live in `<home>/users.sqlite` beside the catalog: their role, their scope, an Argon2 hash of
+the password, their log-in sessions and their API tokens. Nothing secret is stored in the clear:
+passwords as Argon2id hashes, session ids as HMACs under the installation's secret key, API tokens
+as SHA-256 digests (a token is 256 random bits, so a fast digest is enough and survives a key change).
+
+Roles:
+- `keeper`: a record keeper, scoped to one or more tehsils (stored as "district/tehsil").
+- `dc`: a Deputy Commissioner, scoped to one or more districts.
+- `admin`: everything.
+
+Every logged-in user sees every unrestricted record file (record keepers answer requests for
+files of neighbouring tehsils too); a file whose record type its district marks restricted is
+visible only inside the user's scope.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import hashlib
+import hmac
+import json
+import re
+import secrets
+import sqlite3
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+from pipeline.config import Settings
+
+Role = Literal["keeper", "dc", "admin"]
+ROLES: tuple[Role, ...] = ("keeper", "dc", "admin")
+NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$")
+MIN_PASSWORD_LENGTH = 8
+TOKEN_PREFIX = "dft_"
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS users (
+    name TEXT PRIMARY KEY,
+    role TEXT NOT NULL CHECK (role IN ('keeper', 'dc', 'admin')),
+    password_hash TEXT NOT NULL,     -- Argon2id, with its own salt and parameters
+    districts TEXT NOT NULL,         -- JSON list (dc)
+    tehsils TEXT NOT NULL,           -- JSON list of "district/tehsil" (keeper)
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS sessions (
+    id_hash TEXT PRIMARY KEY,        -- HMAC-SHA256 of the cookie value under the secret key
+    user TEXT NOT NULL REFERENCES users (name) ON DELETE CASCADE,
+    created_at REAL NOT NULL,        -- unix seconds
+    last_seen REAL NOT NULL,
+    expires_at REAL NOT NULL         -- absolute end, whatever the activity
+);
+CREATE INDEX IF NOT EXISTS sessions_user ON sessions (user);
+CREATE TABLE IF NOT EXISTS api_tokens (
+    token_hash TEXT PRIMARY KEY,     -- SHA-256 of the token
+    user TEXT NOT NULL REFERENCES users (name) ON DELETE CASCADE,
+    created_at TEXT NOT NULL,
+    last_used TEXT
+);
+CREATE INDEX IF NOT EXISTS api_tokens_user ON api_tokens (user);
+"""
+
+# Argon2id with the library's defaults (RFC 9106 "low memory" profile: 64 MiB, 3 passes).
+_HASHER = PasswordHasher()
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    """Verified against when the name is unknown, so a wrong name costs as long as a wrong password."""
+    return _HASHER.hash(secrets.token_hex(16))
+
+
+class UserError(ValueError):
+    """A user cannot be added or changed as asked; the message says why."""
+
+
+@dataclass(frozen=True)
+class User:
+    name: str
+    role: Role
+    districts: tuple[str, ...] = ()
+    tehsils: tuple[str, ...] = ()  # "district/tehsil"
+
+    def in_scope(self, district: str, tehsil: str) -> bool:
+        """Whether the file's tehsil is this user's own (their tehsils, district or everything)."""
+        if self.role == "admin":
+            return True
+        if self.role == "dc":
+            return district in self.districts
+        return f"{district}/{tehsil}" in self.tehsils
+
+    def can_see(self, district: str, tehsil: str, record_type: str | None, settings: Settings) -> bool:
+        """Unrestricted files are visible to every user; restricted ones only inside the scope."""
+        return not is_restricted(district, record_type, settings) or self.in_scope(district, tehsil)
+
+    def scope_districts(self) -> list[str] | None:
+        """The districts this user's scope touches; None means all of them (administrator)."""
+        if self.role == "admin":
+            return None
+        if self.role == "dc":
+            return list(self.districts)
+        return sorted({entry.split("/", 1)[0] for entry in self.tehsils})
+
+    def scope_label(self) -> str:
+        if self.role == "admin":
+            return "all districts"
+        if self.role == "dc":
+            return ", ".join(self.districts)
+        return ", ".join(self.tehsils)
+
+
+def is_restricted(district: str, record_type: str | None, settings: Settings) -> bool:
+    return record_type is not None and record_type in settings.district(district).restricted_record_types
+
+
+class UserStore:
+    """A thin layer over `<home>/users.sqlite`. One instance per thread."""
+
+    def __init__(self, path: Path):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.db = sqlite3.connect(path, timeout=60, isolation_level=None, check_same_thread=False)
+        self.db.row_factory = sqlite3.Row
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA busy_timeout=60000")
+        self.db.execute("PRAGMA foreign_keys=ON")
+        self.db.executescript(SCHEMA)
+
+    @classmethod
+    def open(cls, home: Path) -> "UserStore":
+        return cls(home / "users.sqlite")
+
+    def close(self) -> None:
+        self.db.close()
+
+    # users -------------------------------------------------------------------------------------
+
+    def user(self, name: str) -> User | None:
+        row = self.db.execute("SELECT * FROM users WHERE name = ?", (name,)).fetchone()
+        return _user_from_row(row) if row else None
+
+    def users(self) -> list[User]:
+        return [_user_from_row(row) for row in self.db.execute("SELECT * FROM users ORDER BY name")]
+
+    def insert(self, user: User, password: str) -> None:
+        now = _now_iso()
+        try:
+            self.db.execute(
+                "INSERT INTO users VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (user.name, user.role, _HASHER.hash(password), json.dumps(list(user.districts)),
+                 json.dumps(list(user.tehsils)), now, now),
+            )
+        except sqlite3.IntegrityError as error:
+            raise UserError(f"user {user.name!r} already exists") from error
+
+    def set_password(self, name: str, password: str) -> None:
+        _check_password(password)
+        changed = self.db.execute(
+            "UPDATE users SET password_hash = ?, updated_at = ? WHERE name = ?", (_HASHER.hash(password), _now_iso(), name)
+        ).rowcount
+        if not changed:
+            raise UserError(f"no user {name!r}")
+        # A new password ends every session opened with the old one.
+        self.db.execute("DELETE FROM sessions WHERE user = ?", (name,))
+
+    def remove(self, name: str) -> bool:
+        return bool(self.db.execute("DELETE FROM users WHERE name = ?", (name,)).rowcount)
+
+    def check_password(self, name: str, password: str) -> User | None:
+        """The user if the password is theirs, else None. Upgrades the hash when the Argon2
+        parameters have been raised since it was made."""
+        row = self.db.execute("SELECT * FROM users WHERE name = ?", (name,)).fetchone()
+        try:
+            _HASHER.verify(row["password_hash"] if row else _dummy_hash(), password)
+        except (VerificationError, InvalidHashError):
+            return None
+        if row is None:
+            return None
+        if _HASHER.check_needs_rehash(row["password_hash"]):
+            self.db.execute("UPDATE users SET password_hash = ? WHERE name = ?", (_HASHER.hash(password), name))
+        return _user_from_row(row)
+
+    # sessions ----------------------------------------------------------------------------------
+
+    def open_session(self, name: str, key: bytes, lifetime_s: float, now: float | None = None) -> str:
+        """A new session for the user; returns the cookie value (only its HMAC is stored)."""
+        now = time.time() if now is None else now
+        session_id = secrets.token_urlsafe(32)
+        self.db.execute(
+            "INSERT INTO sessions VALUES (?, ?, ?, ?, ?)", (_session_hash(session_id, key), name, now, now, now + lifetime_s)
+        )
+        # Forget expired sessions now and then, so the table does not grow for ever.
+        self.db.execute("DELETE FROM sessions WHERE expires_at < ?", (now,))
+        return session_id
+
+    def session_user(self, session_id: str, key: bytes, idle_s: float, now: float | None = None) -> User | None:
+        """The user of a live session: not past its absolute end and used within `idle_s`."""
+        now = time.time() if now is None else now
+        id_hash = _session_hash(session_id, key)
+        row = self.db.execute("SELECT * FROM sessions WHERE id_hash = ?", (id_hash,)).fetchone()
+        if row is None:
+            return None
+        if row["expires_at"] <= now or row["last_seen"] + idle_s <= now:
+            self.db.execute("DELETE FROM sessions WHERE id_hash = ?", (id_hash,))
+            return None
+        if now - row["last_seen"] > 60:  # one write a minute is enough to track idleness
+            self.db.execute("UPDATE sessions SET last_seen = ? WHERE id_hash = ?", (now, id_hash))
+        return self.user(row["user"])
+
+    def close_session(self, session_id: str, key: bytes) -> None:
+        self.db.execute("DELETE FROM sessions WHERE id_hash = ?", (_session_hash(session_id, key),))
+
+    # API tokens --------------------------------------------------------------------------------
+
+    def add_token(self, name: str) -> str:
+        if self.user(name) is None:
+            raise UserError(f"no user {name!r}")
+        token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+        self.db.execute("INSERT INTO api_tokens VALUES (?, ?, ?, NULL)", (_token_hash(token), name, _now_iso()))
+        return token
+
+    def token_user(self, token: str) -> User | None:
+        token_hash = _token_hash(token)
+        row = self.db.execute("SELECT user FROM api_tokens WHERE token_hash = ?", (token_hash,)).fetchone()
+        if row is None:
+            return None
+        self.db.execute("UPDATE api_tokens SET last_used = ? WHERE token_hash = ?", (_now_iso(), token_hash))
+        return self.user(row["user"])
+
+    def revoke_tokens(self, name: str) -> int:
+        return self.db.execute("DELETE FROM api_tokens WHERE user = ?", (name,)).rowcount
+
+
+# Plain functions for the command line ------------------------------------------------------------
+
+
+def add_user(
+    home: Path,
+    name: str,
+    role: str,
+    tehsils: list[str] | None = None,
+    districts: list[str] | None = None,
+    password: str = "",
+    settings: Settings | None = None,
+) -> User:
+    """Add a user. A keeper needs at least one tehsil ("district/tehsil", or a tehsil name that the
+    configs or a single `districts` entry place in one district); a DC needs at least one district."""
+    settings = settings or Settings.load()
+    user = make_user(name, role, tehsils or [], districts or [], settings)
+    _check_password(password)
+    store = UserStore.open(home)
+    try:
+        store.insert(user, password)
+    finally:
+        store.close()
+    return user
+
+
+def set_password(home: Path, name: str, password: str) -> None:
+    store = UserStore.open(home)
+    try:
+        store.set_password(name, password)
+    finally:
+        store.close()
+
+
+def remove_user(home: Path, name: str) -> bool:
+    """Remove a user with their sessions and tokens. False if there was no such user."""
+    store = UserStore.open(home)
+    try:
+        return store.remove(name)
+    finally:
+        store.close()
+
+
+def list_users(home: Path) -> list[User]:
+    store = UserStore.open(home)
+    try:
+        return store.users()
+    finally:
+        store.close()
+
+
+def issue_token(home: Path, name: str) -> str:
+    """A new API token for the user, shown once: only its digest is kept."""
+    store = UserStore.open(home)
+    try:
+        return store.add_token(name)
+    finally:
+        store.close()
+
+
+def revoke_tokens(home: Path, name: str) -> int:
+    store = UserStore.open(home)
+    try:
+        return store.revoke_tokens(name)
+    finally:
+        store.close()
+
+
+def make_user(name: str, role: str, tehsils: list[str], districts: list[str], settings: Settings) -> User:
+    """Validate a user's name, role and scope; tehsils come back as "district/tehsil"."""
+    if not NAME_PATTERN.match(name):
+        raise UserError("a user name is 1-64 letters, digits, '.', '_', '@' or '-', starting with a letter or digit")
+    if role not in ROLES:
+        raise UserError(f"role must be one of {', '.join(ROLES)}, not {role!r}")
+    if role == "admin":
+        return User(name, "admin")
+    if role == "dc":
+        if not districts:
+            raise UserError("a Deputy Commissioner (dc) needs --district")
+        if tehsils:
+            raise UserError("a Deputy Commissioner is scoped to whole districts; leave out --tehsil")
+        return User(name, "dc", districts=tuple(dict.fromkeys(districts)))
+    if not tehsils:
+        raise UserError("a record keeper needs at least one --tehsil")
+    resolved = [_resolve_tehsil(tehsil, districts, settings) for tehsil in tehsils]
+    return User(name, "keeper", districts=tuple(dict.fromkeys(t.split("/", 1)[0] for t in resolved)),
+                tehsils=tuple(dict.fromkeys(resolved)))
+
+
+def _resolve_tehsil(tehsil: str, districts: list[str], settings: Settings) -> str:
+    if "/" in tehsil:
+        district, name = tehsil.split("/", 1)
+        if district and name:
+            return f"{district}/{name}"
+        raise UserError(f"tehsil {tehsil!r} must be written district/tehsil")
+    if len(districts) == 1:
+        return f"{districts[0]}/{tehsil}"
+    homes = [d.name for d in settings.districts.values() if any(t.name == tehsil for t in d.tehsils)]
+    if districts:
+        homes = [d for d in homes if d in districts]
+    if len(homes) == 1:
+        return f"{homes[0]}/{tehsil}"
+    if not homes:
+        raise UserError(f"tehsil {tehsil!r} is in no configured district; write it as district/tehsil or add --district")
+    raise UserError(f"tehsil {tehsil!r} is in several districts ({', '.join(homes)}); write it as district/tehsil")
+
+
+def _check_password(password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise UserError(f"a password needs at least {MIN_PASSWORD_LENGTH} characters")
+
+
+def _user_from_row(row: sqlite3.Row) -> User:
+    return User(row["name"], row["role"], tuple(json.loads(row["districts"])), tuple(json.loads(row["tehsils"])))
+
+
+def _session_hash(session_id: str, key: bytes) -> str:
+    return hmac.new(key, session_id.encode(), hashlib.sha256).hexdigest()
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _now_iso() -> str:
+    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")

@@ -1,0 +1,234 @@
+"""The JSON API: search, a record file by number, a page's text, an e-file's citations.
+
+Every call needs `Authorization: Bearer <token>` (from `daftar user token NAME`) or a browser
+session. The same scope rules as the pages apply, and every record file or page read is written
+to the audit log. The OpenAPI description is at /openapi.json and readable at /docs.
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi.responses import RedirectResponse
+from pydantic import BaseModel, Field
+
+from indexers import IndexUnavailable
+from pipeline.users import User
+from web.auth import require_api_user
+from web.records import RecordMissing, canonical_number, row_by_file_id, visible_file
+from web.search import SearchFilters, _audit, _audit_denied, find_files, visible_citations
+from web.stores import Stores
+from web.templating import api_file_url, eoffice_url, file_url, plain_snippet
+
+router = APIRouter(prefix="/api", tags=["archive"])
+
+
+class PageHit(BaseModel):
+    page: int = Field(description="1-based page number; 0 when the file's title matched")
+    snippet: str = Field(description="text around the match, matched words between [[ and ]]")
+    text: str = Field(description="the snippet without markers")
+    url: str
+
+
+class FileHit(BaseModel):
+    file_number: str
+    title: str
+    district: str
+    tehsil: str
+    year: int | None
+    record_type: str | None
+    restricted: bool
+    url: str = Field(description="the record file's permanent page")
+    api_url: str
+    pages: list[PageHit]
+
+
+class SearchResponse(BaseModel):
+    query: str
+    exact: str | None = Field(None, description="API address of the record file when the query is its file number")
+    total: int = Field(description="record files found (at least this many when `more`)")
+    more: bool
+    page: int
+    page_count: int
+    files: list[FileHit]
+
+
+class CitationOut(BaseModel):
+    efile_number: str
+    subject: str
+    date: str | None
+    url: str
+    api_url: str
+
+
+class PageOut(BaseModel):
+    number: int
+    blank: bool
+    language: str | None
+    confidence: float | None
+    view_url: str
+    image_url: str
+    thumb_url: str
+    text_url: str
+
+
+class RecordFileOut(BaseModel):
+    file_number: str
+    file_id: str
+    title: str
+    district: str
+    tehsil: str
+    record_type: str | None
+    restricted: bool
+    year: int | None
+    languages: list[str]
+    page_count: int
+    flags: list[str]
+    batch: str
+    processed_at: str
+    file_number_source: str
+    url: str = Field(description="permanent page of the record file")
+    pdf_url: str | None = Field(description="the archival PDF (add ?download=1 to save it)")
+    pages: list[PageOut]
+    eoffice: list[CitationOut] = Field(description="e-Office files citing this record file")
+
+
+class PageText(BaseModel):
+    file_number: str
+    page: int
+    text: str
+    language: str | None
+    confidence: float | None
+    blank: bool
+    image_url: str
+
+
+class CitedFile(BaseModel):
+    cited_number: str
+    cited_raw: str
+    recognized: bool = Field(description="a district's file-number pattern read the cited value")
+    archived: bool = Field(description="the record file is in the archive and visible to you")
+    url: str | None
+    api_url: str | None
+
+
+class EOfficeFileOut(BaseModel):
+    efile_number: str
+    subject: str
+    date: str | None
+    cites: list[CitedFile]
+
+
+def _stores(request: Request) -> Stores:
+    return request.app.state.stores
+
+
+@router.get("/search", response_model=SearchResponse, summary="Search record files by words or file number")
+def api_search(
+    request: Request,
+    q: str,
+    district: str | None = None,
+    tehsil: str | None = None,
+    record_type: str | None = None,
+    year_from: int | None = None,
+    year_to: int | None = None,
+    language: str | None = None,
+    page: int = 1,
+    user: User = Depends(require_api_user),
+) -> SearchResponse:
+    """Words in English, Urdu or Hindi (every word must match; "quoted phrase" for a phrase), or a
+    file number in any spelling. Results are record files, best first, each with its matching
+    pages; restricted files outside your scope are left out."""
+    stores = _stores(request)
+    filters = SearchFilters.from_params(request.query_params)
+    _, row = canonical_number(q, stores.catalog(), stores.settings)
+    exact = None
+    if row is not None and user.can_see(row["district"], row["tehsil"], row["record_type"], stores.settings):
+        exact = api_file_url(row["file_number"])
+    try:
+        results = find_files(stores, user, filters, page)
+    except IndexUnavailable as error:
+        raise HTTPException(503, f"search index unavailable: {error}") from None
+    files = [
+        FileHit(file_number=f.file_number, title=f.title, district=f.district, tehsil=f.tehsil, year=f.year,
+                record_type=f.record_type, restricted=f.restricted, url=file_url(f.file_number),
+                api_url=api_file_url(f.file_number),
+                pages=[PageHit(page=hit.page, snippet=hit.snippet, text=plain_snippet(hit.snippet),
+                               url=f"/records/{f.file_id}/pages/{hit.page}" if hit.page else file_url(f.file_number))
+                       for hit in f.pages])
+        for f in results.files
+    ]
+    return SearchResponse(query=q, exact=exact, total=results.total, more=results.more, page=results.page,
+                          page_count=results.page_count, files=files)
+
+
+@router.get("/files/{number:path}", response_model=RecordFileOut, summary="A record file by its file number",
+            responses={301: {"description": "another spelling of the number: redirected to the normalized one"},
+                       404: {"description": "no such record file that you may see"}})
+def api_record_file(number: str, request: Request, user: User = Depends(require_api_user)):
+    """The record file's metadata, the address of its archival PDF, its pages and the e-Office
+    files that cite it. The address stays the same when the archive is re-indexed."""
+    stores = _stores(request)
+    canonical, row = canonical_number(number, stores.catalog(), stores.settings)
+    if canonical is not None and canonical != number:
+        return RedirectResponse(api_file_url(canonical), status_code=301)
+    try:
+        archived = visible_file(stores.home, row, user, stores.settings)
+    except RecordMissing:
+        if row is not None:
+            _audit_denied(request, user, row, via="api")
+        raise HTTPException(404, f"no record file {number}") from None
+    _audit(request, user, "view", archived, via="api")
+    record = archived.record
+    base = f"/records/{record.file_id}"
+    return RecordFileOut(
+        file_number=record.file_number, file_id=record.file_id, title=record.title, district=record.district,
+        tehsil=record.tehsil, record_type=record.record_type, restricted=archived.restricted, year=record.year,
+        languages=record.languages, page_count=archived.page_count, flags=record.flags, batch=record.batch,
+        processed_at=record.processed_at, file_number_source=record.file_number_source,
+        url=file_url(record.file_number), pdf_url=f"{base}/pdf" if archived.pdf else None,
+        pages=[PageOut(number=p.number, blank=p.blank, language=p.language, confidence=p.confidence,
+                       view_url=f"{base}/pages/{p.number}", image_url=f"{base}/images/page/{p.number}",
+                       thumb_url=f"{base}/images/thumb/{p.number}", text_url=f"/api{base}/pages/{p.number}")
+               for p in record.pages],
+        eoffice=[CitationOut(efile_number=c.efile_number, subject=c.subject, date=c.date, url=eoffice_url(c.efile_number),
+                             api_url="/api" + eoffice_url(c.efile_number))
+                 for c in stores.eoffice().citing(record.file_number)],
+    )
+
+
+@router.get("/records/{file_id}/pages/{page}", response_model=PageText, summary="The text of one page",
+            responses={404: {"description": "no such page that you may see"}})
+def api_page_text(file_id: str, page: int, request: Request, user: User = Depends(require_api_user)) -> PageText:
+    """The OCR (or born-digital) text of one page, in logical order. `file_id` is the record
+    file's `file_id` from /api/files/{number}."""
+    stores = _stores(request)
+    row = row_by_file_id(stores.catalog(), file_id)
+    try:
+        archived = visible_file(stores.home, row, user, stores.settings)
+    except RecordMissing:
+        if row is not None:
+            _audit_denied(request, user, row, via="api")
+        raise HTTPException(404, "no such record file") from None
+    if not 1 <= page <= archived.page_count:
+        raise HTTPException(404, f"{archived.file_number} has pages 1 to {archived.page_count}")
+    _audit(request, user, "page", archived, page, via="api")
+    record_page = archived.record.pages[page - 1]
+    return PageText(file_number=archived.file_number, page=page, text=record_page.text, language=record_page.language,
+                    confidence=record_page.confidence, blank=record_page.blank,
+                    image_url=f"/records/{file_id}/images/page/{page}")
+
+
+@router.get("/eoffice/{efile_number:path}", response_model=EOfficeFileOut, summary="The legacy files an e-file cites",
+            responses={404: {"description": "no such e-file imported"}})
+def api_eoffice_file(efile_number: str, request: Request, user: User = Depends(require_api_user)) -> EOfficeFileOut:
+    stores = _stores(request)
+    links = stores.eoffice()
+    efile = links.efile(efile_number)
+    if efile is None:
+        raise HTTPException(404, f"no e-file {efile_number} imported")
+    cites = [
+        CitedFile(cited_number=c.cited_number, cited_raw=c.cited_raw, recognized=c.recognized, archived=linked,
+                  url=file_url(c.cited_number) if linked else None, api_url=api_file_url(c.cited_number) if linked else None)
+        for c, linked in visible_citations(stores, user, links.cited_by(efile_number))
+    ]
+    return EOfficeFileOut(efile_number=efile.efile_number, subject=efile.subject, date=efile.date, cites=cites)

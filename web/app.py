@@ -1,0 +1,103 @@
+"""The web application that `daftar serve` runs: search pages, record files, the JSON API.
+
+    app = create_app(home, settings)
+    uvicorn.run(app, host="127.0.0.1", port=8000)
+
+Everything the routes need hangs off `app.state`: `home`, `settings`, `stores` (per-thread
+SQLite connections and the shared index), `secret_key`, `session_policy`, `clock`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from urllib.parse import urlencode
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from pipeline.config import Settings
+from web import api, auth, search
+from web.auth import LoginRequired, SessionPolicy
+from web.stores import Stores
+from web.templating import ENV, render
+
+STATIC = Path(__file__).resolve().parent / "static"
+
+
+def create_app(home: Path, settings: Settings, session_policy: SessionPolicy | None = None) -> FastAPI:
+    """The application over the archive under `home`."""
+    app = FastAPI(
+        title="daftar",
+        summary="Search and open the scanned legacy record files of the tehsil record rooms.",
+        description="Authenticate with `Authorization: Bearer <token>` (a token from `daftar user token NAME`). "
+                    "File numbers may be written in any spelling; the permanent address of a record file is "
+                    "`/files/<normalized number>`, its JSON twin `/api/files/<normalized number>`.",
+        version="1",
+        docs_url=None,  # FastAPI's Swagger page loads its script from a CDN; /docs is served below
+        redoc_url=None,
+        lifespan=_lifespan,
+    )
+    app.state.home = Path(home)
+    app.state.settings = settings
+    app.state.stores = Stores(Path(home), settings)
+    app.state.session_policy = session_policy
+    auth.install(app)
+
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    app.include_router(auth.router)
+    app.include_router(api.router)
+    app.include_router(search.router)
+    _include_dashboard(app)
+
+    app.add_exception_handler(LoginRequired, _login_required)
+    app.add_exception_handler(search._NotVisible, search.not_visible_handler)
+    app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.middleware("http")(_security_headers)
+
+    @app.get("/docs", include_in_schema=False)
+    def api_docs(request: Request) -> Response:
+        return render(request, "api_docs.html", {"spec": app.openapi()})
+
+    return app
+
+
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    yield
+    app.state.stores.close()
+
+
+def _include_dashboard(app: FastAPI) -> None:
+    """The progress dashboard lives in its own module; the app runs without it if it is absent."""
+    try:
+        from web import dashboard
+    except ImportError:
+        return
+    app.include_router(dashboard.router)
+
+
+def _login_required(request: Request, exc: LoginRequired) -> Response:
+    target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    return RedirectResponse("/login?" + urlencode({"next": target}), status_code=303)
+
+
+def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
+    """JSON for the API, a plain page elsewhere."""
+    headers = getattr(exc, "headers", None)
+    if request.url.path.startswith("/api/") or request.url.path == "/openapi.json":
+        return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=headers)
+    body = ENV.get_template("error.html").render(status=exc.status_code, detail=exc.detail, user=None, csrf="")
+    return Response(body, status_code=exc.status_code, media_type="text/html", headers=headers)
+
+
+async def _security_headers(request: Request, call_next) -> Response:
+    response = await call_next(request)
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    return response
+

@@ -1,0 +1,220 @@
+"""Log-in, sessions and API tokens for the web pages and the JSON API.
+
+- Pages: a log-in form checks the Argon2 password hash and opens a server-side session. The
+  browser holds only a random session id in an HttpOnly, SameSite=Lax cookie; the user store keeps
+  its HMAC under the installation's secret key. A session ends after `idle` without use, after
+  `lifetime` whatever the use, on log-out, and when the password changes.
+- API: `Authorization: Bearer <token>` with a token from `daftar user token NAME` (only its
+  SHA-256 is stored); a browser session is accepted too.
+- Forms that change state (log-out) carry a CSRF token derived from the session id.
+
+The secret key comes from DAFTAR_SECRET_KEY, else from `<home>/secret.key`, made once with
+permissions 0600. It is never in the repository.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+import secrets
+import threading
+import time
+from collections import defaultdict, deque
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated
+from urllib.parse import urlsplit
+
+from fastapi import APIRouter, Depends, Form, HTTPException, Request
+from fastapi.responses import RedirectResponse, Response
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from pipeline.users import User
+
+SESSION_COOKIE = "daftar_session"
+SECRET_KEY_FILE = "secret.key"
+
+# Bearer scheme for the OpenAPI description; auto_error off so a browser session also works.
+bearer_scheme = HTTPBearer(auto_error=False, description="API token from `daftar user token NAME`")
+
+router = APIRouter(include_in_schema=False)
+
+
+@dataclass(frozen=True)
+class SessionPolicy:
+    """How long a log-in lasts: `idle` seconds without a request, `lifetime` seconds at most."""
+
+    idle: float = 2 * 3600
+    lifetime: float = 12 * 3600
+    max_failures: int = 10  # wrong passwords for one name within `failure_window` before a pause
+    failure_window: float = 15 * 60
+
+
+class LoginRequired(Exception):
+    """Raised by page routes without a signed-in user; answered with a redirect to /login."""
+
+
+def load_secret_key(home: Path) -> bytes:
+    """DAFTAR_SECRET_KEY, else `<home>/secret.key`, created with 0600 on first use."""
+    from_env = os.environ.get("DAFTAR_SECRET_KEY")
+    if from_env:
+        return from_env.encode()
+    path = home / SECRET_KEY_FILE
+    home.mkdir(parents=True, exist_ok=True)
+    try:
+        # O_EXCL: two servers starting at once must not each write a different key.
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path.read_bytes().strip()
+    with os.fdopen(fd, "w") as handle:
+        handle.write(secrets.token_hex(32))
+    return path.read_bytes().strip()
+
+
+# Who is asking ------------------------------------------------------------------------------------
+
+
+def current_user(request: Request) -> User | None:
+    """The user of the request's bearer token or session cookie, looked up once per request."""
+    if "user" in request.state._state:
+        return request.state.user
+    user = _bearer_user(request) or _session_user(request)
+    request.state.user = user
+    return user
+
+
+def _bearer_user(request: Request) -> User | None:
+    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        return None
+    return request.app.state.stores.users().token_user(token.strip())
+
+
+def _session_user(request: Request) -> User | None:
+    session_id = request.cookies.get(SESSION_COOKIE)
+    if not session_id:
+        return None
+    app = request.app
+    return app.state.stores.users().session_user(session_id, app.state.secret_key, app.state.session_policy.idle, app.state.clock())
+
+
+def require_user(request: Request) -> User:
+    """Dependency of the pages: the signed-in user, else a redirect to the log-in form."""
+    user = current_user(request)
+    if user is None:
+        raise LoginRequired()
+    return user
+
+
+def require_api_user(
+    request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer_scheme)] = None
+) -> User:
+    """Dependency of the JSON API: a bearer token or a browser session, else 401."""
+    user = current_user(request)
+    if user is None:
+        raise HTTPException(401, "a valid API token (Authorization: Bearer ...) or session is needed",
+                            headers={"WWW-Authenticate": "Bearer"})
+    return user
+
+
+def csrf_token(request: Request) -> str:
+    session_id = request.cookies.get(SESSION_COOKIE, "")
+    return hmac.new(request.app.state.secret_key, b"csrf:" + session_id.encode(), hashlib.sha256).hexdigest()
+
+
+def safe_next(target: str | None) -> str:
+    """Where to go after log-in: only a path on this site, never another host."""
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return "/"
+    if any(ord(ch) < 32 for ch in target):
+        return "/"
+    return target
+
+
+# Log-in and log-out ------------------------------------------------------------------------------
+
+
+class _FailedLogins:
+    """Wrong passwords per name, so guessing one user's password is slowed to a crawl."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._times: dict[str, deque[float]] = defaultdict(deque)
+
+    def too_many(self, name: str, policy: SessionPolicy, now: float) -> bool:
+        with self._lock:
+            times = self._times[name]
+            while times and times[0] < now - policy.failure_window:
+                times.popleft()
+            return len(times) >= policy.max_failures
+
+    def add(self, name: str, now: float) -> None:
+        with self._lock:
+            self._times[name].append(now)
+
+    def clear(self, name: str) -> None:
+        with self._lock:
+            self._times.pop(name, None)
+
+
+@router.get("/login")
+def login_form(request: Request, next: str = "/") -> Response:
+    from web.templating import render
+
+    return render(request, "login.html", {"next": safe_next(next), "error": None, "name": ""})
+
+
+@router.post("/login")
+def login(request: Request, name: str = Form(""), password: str = Form(""), next: str = Form("/")) -> Response:
+    from web.templating import render
+
+    app = request.app
+    now = app.state.clock()
+    target = safe_next(next)
+    if not _same_origin(request):
+        raise HTTPException(403, "cross-site log-in refused")
+    failures: _FailedLogins = app.state.failed_logins
+    if failures.too_many(name, app.state.session_policy, now):
+        return render(request, "login.html", {"next": target, "name": name,
+                                              "error": "Too many wrong passwords. Wait a few minutes and try again."}, 429)
+    user = app.state.stores.users().check_password(name, password)
+    if user is None:
+        failures.add(name, now)
+        return render(request, "login.html", {"next": target, "name": name, "error": "Wrong name or password."}, 401)
+    failures.clear(name)
+    session_id = app.state.stores.users().open_session(user.name, app.state.secret_key, app.state.session_policy.lifetime, now)
+    response = RedirectResponse(target, status_code=303)
+    response.set_cookie(SESSION_COOKIE, session_id, max_age=int(app.state.session_policy.lifetime), httponly=True,
+                        samesite="lax", secure=request.url.scheme == "https", path="/")
+    return response
+
+
+@router.post("/logout")
+def logout(request: Request, csrf: str = Form("")) -> Response:
+    session_id = request.cookies.get(SESSION_COOKIE)
+    if session_id:
+        if not hmac.compare_digest(csrf, csrf_token(request)):
+            raise HTTPException(403, "log-out form expired; reload the page")
+        request.app.state.stores.users().close_session(session_id, request.app.state.secret_key)
+    response = RedirectResponse("/login", status_code=303)
+    response.delete_cookie(SESSION_COOKIE, path="/")
+    return response
+
+
+def _same_origin(request: Request) -> bool:
+    """A log-in form posted from another site is refused (log-in CSRF). Browsers send Origin on
+    POST; a client that sends none (curl, tests) is not a browser being tricked."""
+    origin = request.headers.get("origin")
+    if not origin or origin == "null":
+        return origin is None
+    # Hosts, not schemes: behind a TLS-terminating proxy the server itself sees plain http.
+    return urlsplit(origin).netloc == request.headers.get("host", request.url.netloc)
+
+
+def install(app) -> None:
+    """Set the app's auth state: secret key, session policy, clock, failed log-in counter."""
+    app.state.secret_key = load_secret_key(app.state.home)
+    app.state.session_policy = getattr(app.state, "session_policy", None) or SessionPolicy()
+    app.state.clock = time.time
+    app.state.failed_logins = _FailedLogins()

@@ -1,0 +1,166 @@
+"""Record files as the pages and the API serve them: found by any spelling of their number in the
+catalog, read from the archive, checked against the user's scope, and rendered page by page.
+
+Nothing here builds a file path from what a user typed. A number is looked up in the catalog; the
+catalog names the archive folder; the folder and the PDF are resolved and must lie inside
+`<home>/archive`, else the file is treated as missing. Reading the catalog and the archive, not
+the index, is what keeps `/files/<number>` working while the index is rebuilt or down.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sqlite3
+import subprocess
+import tempfile
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+from extractors.file_numbers import clean_value
+from pipeline.archive import read_record
+from pipeline.catalog import Catalog
+from pipeline.config import Settings
+from pipeline.eoffice import normalize_legacy_number
+from pipeline.model import RecordFile
+from pipeline.users import User, is_restricted
+
+# An archive folder name (FileNumber.slug): letters, digits, '-', '.', '_'; never '.' or '..'.
+FILE_ID = re.compile(r"^[A-Za-z0-9_-][A-Za-z0-9._-]{0,199}$")
+
+# Widths in pixels of the two renderings of a page: a thumbnail and the page view.
+IMAGE_WIDTHS = {"thumb": 240, "page": 1400}
+
+# pdftoppm is CPU-bound; two at a time leaves the machine to the nightly batch and other users.
+_RENDERING = threading.BoundedSemaphore(2)
+
+
+class RecordMissing(LookupError):
+    """No such record file in the archive, or not one this user may see (the same answer, so a
+    refused user learns nothing about the file's existence)."""
+
+
+@dataclass(frozen=True)
+class ArchivedFile:
+    record: RecordFile
+    folder: Path  # absolute, inside <home>/archive
+    pdf: Path | None  # absolute, inside <home>/archive; None if missing
+    restricted: bool
+
+    @property
+    def file_number(self) -> str:
+        return self.record.file_number
+
+    @property
+    def file_id(self) -> str:
+        return self.record.file_id
+
+    @property
+    def page_count(self) -> int:
+        return len(self.record.pages)
+
+
+def canonical_number(raw: str, catalog: Catalog, settings: Settings) -> tuple[str | None, sqlite3.Row | None]:
+    """The normalized number `raw` spells, and its catalog row if archived.
+
+    Tried in turn: the value as typed (a normalized number or an archive folder name), the
+    districts' patterns (any spelling a pattern reads), then the cleaned upper-case value
+    (provisional numbers typed in lower case)."""
+    value = raw.strip()
+    if not value:
+        return None, None
+    row = catalog.record_file(value)
+    if row is not None:
+        return row["file_number"], row
+    normalized = normalize_legacy_number(value, settings)
+    if normalized is not None:
+        return normalized, catalog.record_file(normalized)
+    cleaned = clean_value(value).upper()
+    if cleaned and cleaned != value:
+        row = catalog.record_file(cleaned)
+        if row is not None:
+            return row["file_number"], row
+    return None, None
+
+
+def row_by_file_id(catalog: Catalog, file_id: str) -> sqlite3.Row | None:
+    """The catalog row of an archive folder name; None for anything that is not one."""
+    if not FILE_ID.match(file_id) or file_id in (".", ".."):
+        return None
+    row = catalog.db.execute("SELECT * FROM record_files WHERE file_id = ?", (file_id,)).fetchone()
+    return row
+
+
+def load_archived(home: Path, row: sqlite3.Row, settings: Settings) -> ArchivedFile:
+    """The record file of a catalog row, read from its archive folder."""
+    archive = (home / "archive").resolve()
+    folder = inside(archive, home / row["archive_dir"])
+    if folder is None or not (folder / "record.json").is_file():
+        raise RecordMissing(row["file_number"])
+    record = read_record(home, str(folder.relative_to(home.resolve())))
+    pdf = inside(archive, home / record.pdf) if record.pdf else None
+    if pdf is not None and not pdf.is_file():
+        pdf = None
+    return ArchivedFile(record, folder, pdf, is_restricted(record.district, record.record_type, settings))
+
+
+def visible_file(home: Path, row: sqlite3.Row | None, user: User, settings: Settings) -> ArchivedFile:
+    """The archived file if this user may see it; RecordMissing otherwise."""
+    if row is None:
+        raise RecordMissing("")
+    if not user.can_see(row["district"], row["tehsil"], row["record_type"], settings):
+        raise RecordMissing(row["file_number"])
+    archived = load_archived(home, row, settings)
+    # The archive's own record decides too, should the catalog row be stale.
+    if not user.can_see(archived.record.district, archived.record.tehsil, archived.record.record_type, settings):
+        raise RecordMissing(row["file_number"])
+    return archived
+
+
+def inside(root: Path, path: Path) -> Path | None:
+    """`path` resolved (links followed) if it lies inside `root`, else None."""
+    try:
+        resolved = path.resolve()
+    except (OSError, RuntimeError):
+        return None
+    return resolved if resolved.is_relative_to(root) and resolved != root else None
+
+
+def page_image(home: Path, archived: ArchivedFile, page: int, size: str) -> Path:
+    """A JPEG of one page of the archival PDF, rendered on first request and cached under
+    `<home>/thumbs/<file_id>/`. Rendered again when the PDF is newer than the cached image
+    (the file was processed again)."""
+    if size not in IMAGE_WIDTHS or not 1 <= page <= archived.page_count or archived.pdf is None:
+        raise RecordMissing(archived.file_number)
+    if not FILE_ID.match(archived.file_id):
+        raise RecordMissing(archived.file_number)
+    cached = home / "thumbs" / archived.file_id / f"{size}-{page}.jpg"
+    if _fresh(cached, archived.pdf):
+        return cached
+    with _RENDERING:
+        if not _fresh(cached, archived.pdf):  # another request may have rendered it meanwhile
+            _render_page(archived.pdf, page, IMAGE_WIDTHS[size], cached)
+    return cached
+
+
+def _fresh(cached: Path, pdf: Path) -> bool:
+    try:
+        return cached.stat().st_mtime >= pdf.stat().st_mtime
+    except FileNotFoundError:
+        return False
+
+
+def _render_page(pdf: Path, page: int, width: int, target: Path) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="daftar-thumb-", dir=target.parent) as tmp:
+        prefix = Path(tmp) / "page"
+        result = subprocess.run(
+            ["pdftoppm", "-f", str(page), "-l", str(page), "-singlefile", "-jpeg", "-jpegopt", "quality=80",
+             "-scale-to-x", str(width), "-scale-to-y", "-1", str(pdf), str(prefix)],
+            capture_output=True, text=True, timeout=120,
+        )
+        rendered = prefix.with_suffix(".jpg")
+        if result.returncode != 0 or not rendered.exists():
+            raise RuntimeError(f"pdftoppm could not render page {page} of {pdf.name}: {result.stderr.strip()[:200]}")
+        os.replace(rendered, target)  # atomic: a reader never sees half an image

@@ -1,0 +1,315 @@
+"""The pages a record keeper uses: search, a record file, a page, the PDF, an e-file's citations.
+
+Addresses:
+- `/` and `/search?q=...`: one box for words or a file number; an exact number goes straight
+  to the file.
+- `/files/<file number>`: the permanent address of a record file. Any spelling of the number
+  redirects to the normalized one.
+- `/records/<file id>/pages/<n>`, `/records/<file id>/images/<thumb|page>/<n>`,
+  `/records/<file id>/pdf[?download=1]`: a page, its image, the archival PDF.
+- `/eoffice/<e-file number>`: the legacy files an e-file cites.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import FileResponse, RedirectResponse, Response
+
+from indexers import IndexUnavailable, SearchHit, SearchQuery
+from pipeline.users import User
+from web.auth import require_user
+from web.records import ArchivedFile, RecordMissing, canonical_number, page_image, row_by_file_id, visible_file
+from web.stores import Stores
+from web.templating import file_url, render
+
+router = APIRouter(include_in_schema=False)
+
+FILES_PER_PAGE = 10
+PAGES_PER_FILE = 3  # matching pages shown under each file; the rest are counted
+HITS_PER_FETCH = 200
+MAX_HITS = 2000  # page hits read from the index for one search; beyond that totals read "2000+"
+
+
+# Searching ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SearchFilters:
+    text: str = ""
+    district: str | None = None
+    tehsil: str | None = None
+    record_type: str | None = None
+    year_from: int | None = None
+    year_to: int | None = None
+    language: str | None = None
+
+    @classmethod
+    def from_params(cls, params) -> "SearchFilters":
+        """From a query string: empty fields are no filter; a year that is not a number is ignored."""
+
+        def text(name: str) -> str | None:
+            value = (params.get(name) or "").strip()
+            return value or None
+
+        def year(name: str) -> int | None:
+            value = text(name)
+            return int(value) if value and value.isdigit() and len(value) <= 4 else None
+
+        return cls((params.get("q") or "").strip()[:500], text("district"), text("tehsil"), text("record_type"),
+                   year("year_from"), year("year_to"), text("language"))
+
+    def query_string(self, **changes) -> str:
+        values = {"q": self.text, "district": self.district, "tehsil": self.tehsil, "record_type": self.record_type,
+                  "year_from": self.year_from, "year_to": self.year_to, "language": self.language, **changes}
+        return urlencode({key: value for key, value in values.items() if value not in (None, "")})
+
+
+@dataclass
+class FoundFile:
+    """A record file with the pages of it that matched; page 0 stands for the title."""
+
+    file_id: str
+    file_number: str
+    title: str
+    district: str
+    tehsil: str
+    year: int | None
+    record_type: str | None
+    restricted: bool
+    pages: list[SearchHit] = field(default_factory=list)
+
+
+@dataclass
+class FileResults:
+    files: list[FoundFile]  # this page of results
+    total: int  # record files found (a lower bound when `more`)
+    more: bool  # the search stopped reading hits at MAX_HITS
+    page: int
+    page_count: int
+
+
+def find_files(stores: Stores, user: User, filters: SearchFilters, page: int = 1, per_page: int = FILES_PER_PAGE) -> FileResults:
+    """Record files matching the words and filters that this user may see, best first.
+
+    The index answers with matching pages; they are grouped into files, and a restricted file
+    outside the user's scope is dropped here, checked against the catalog (the index cannot
+    express "restricted unless in scope", and the catalog is the truth)."""
+    index = stores.index()
+    catalog = stores.catalog()
+    settings = stores.settings
+    files: dict[str, FoundFile] = {}
+    hidden: set[str] = set()
+    offset, more = 0, False
+    while True:
+        query = SearchQuery(text=filters.text, district=filters.district, tehsil=filters.tehsil,
+                            record_type=filters.record_type, year_from=filters.year_from, year_to=filters.year_to,
+                            language=filters.language, limit=HITS_PER_FETCH, offset=offset)
+        result = index.search(query)
+        rows = _catalog_rows(catalog, {hit.file_id for hit in result.hits} - files.keys() - hidden)
+        for hit in result.hits:
+            if hit.file_id in hidden:
+                continue
+            found = files.get(hit.file_id)
+            if found is None:
+                row = rows.get(hit.file_id)
+                if row is None or not user.can_see(row["district"], row["tehsil"], row["record_type"], settings):
+                    hidden.add(hit.file_id)
+                    continue
+                found = files[hit.file_id] = FoundFile(
+                    row["file_id"], row["file_number"], row["title"] or hit.title, row["district"], row["tehsil"],
+                    row["year"], row["record_type"],
+                    row["record_type"] in settings.district(row["district"]).restricted_record_types)
+            found.pages.append(hit)
+        offset += len(result.hits)
+        if not result.hits or offset >= result.total:
+            break
+        if offset >= MAX_HITS:
+            more = True
+            break
+    ordered = list(files.values())
+    page_count = max(1, math.ceil(len(ordered) / per_page))
+    page = min(max(page, 1), page_count)
+    return FileResults(ordered[(page - 1) * per_page: page * per_page], len(ordered), more, page, page_count)
+
+
+def _catalog_rows(catalog, file_ids: set[str]) -> dict:
+    rows = {}
+    ids = sorted(file_ids)
+    for start in range(0, len(ids), 500):  # SQLite caps the number of bound parameters
+        chunk = ids[start:start + 500]
+        sql = f"SELECT * FROM record_files WHERE file_id IN ({','.join('?' * len(chunk))})"
+        rows.update({row["file_id"]: row for row in catalog.db.execute(sql, chunk)})
+    return rows
+
+
+def filter_choices(stores: Stores) -> dict[str, list[str]]:
+    """Values for the filter menus: configured districts and tehsils, and what the catalog holds."""
+    settings = stores.settings
+    db = stores.catalog().db
+    districts = set(settings.districts)
+    tehsils = {t.name for d in settings.districts.values() for t in d.tehsils}
+    record_types = {kind for d in settings.districts.values() for kind in d.record_type_keywords}
+    languages = {lang for d in settings.districts.values() for lang in d.languages}
+    languages |= {lang for d in settings.districts.values() for t in d.tehsils for lang in (t.languages or [])}
+    for row in db.execute("SELECT DISTINCT district, tehsil, record_type FROM record_files"):
+        districts.add(row["district"])
+        tehsils.add(row["tehsil"])
+        if row["record_type"]:
+            record_types.add(row["record_type"])
+    return {"districts": sorted(districts), "tehsils": sorted(tehsils), "record_types": sorted(record_types),
+            "languages": sorted(languages)}
+
+
+LANGUAGE_NAMES = {"eng": "English", "urd": "Urdu", "hin": "Hindi"}
+
+
+# Pages -------------------------------------------------------------------------------------------
+
+
+def _stores(request: Request) -> Stores:
+    return request.app.state.stores
+
+
+@router.get("/")
+@router.get("/search")
+def search_page(request: Request, user: User = Depends(require_user)) -> Response:
+    stores = _stores(request)
+    filters = SearchFilters.from_params(request.query_params)
+    notice = None
+    if filters.text:
+        number, row = canonical_number(filters.text, stores.catalog(), stores.settings)
+        if row is not None and user.can_see(row["district"], row["tehsil"], row["record_type"], stores.settings):
+            # A typed or scanned file number goes straight to the file.
+            return RedirectResponse(file_url(row["file_number"]), status_code=303)
+        if number is not None:
+            notice = f"File {number} is not in the archive (yet). Pages that mention it:"
+    results, error = None, None
+    if filters.text:
+        try:
+            page = int(request.query_params.get("page") or 1)
+        except ValueError:
+            page = 1
+        try:
+            results = find_files(stores, user, filters, page, FILES_PER_PAGE)
+        except IndexUnavailable:
+            error = "Search is not available right now. Opening a file by its number still works."
+    context = {"filters": filters, "results": results, "notice": notice, "error": error,
+               "choices": filter_choices(stores), "language_names": LANGUAGE_NAMES,
+               "pages_per_file": PAGES_PER_FILE}
+    return render(request, "search.html", context, status_code=503 if error else 200)
+
+
+@router.get("/files/{number:path}")
+def record_file_page(number: str, request: Request, user: User = Depends(require_user)) -> Response:
+    stores = _stores(request)
+    canonical, row = canonical_number(number, stores.catalog(), stores.settings)
+    if canonical is not None and canonical != number:
+        # Any spelling of the number has one address: the normalized number's.
+        return RedirectResponse(file_url(canonical), status_code=301)
+    try:
+        archived = visible_file(stores.home, row, user, stores.settings)
+    except RecordMissing:
+        return _missing(request, user, number, row)
+    _audit(request, user, "view", archived)
+    citations = stores.eoffice().citing(archived.file_number)
+    return render(request, "record.html", {"file": archived, "record": archived.record, "citations": citations})
+
+
+@router.get("/records/{file_id}/pages/{page}")
+def page_view(file_id: str, page: int, request: Request, user: User = Depends(require_user)) -> Response:
+    archived = _visible_by_id(request, user, file_id)
+    if not 1 <= page <= archived.page_count:
+        return _missing(request, user, archived.file_number, None, status_code=404)
+    _audit(request, user, "page", archived, page)
+    return render(request, "page.html", {"file": archived, "record": archived.record,
+                                         "page": archived.record.pages[page - 1], "number": page})
+
+
+@router.get("/records/{file_id}/images/{size}/{page}")
+def page_image_file(file_id: str, size: str, page: int, request: Request, user: User = Depends(require_user)) -> Response:
+    archived = _visible_by_id(request, user, file_id)
+    try:
+        image = page_image(request.app.state.home, archived, page, size)
+    except RecordMissing:
+        return Response("no such page", status_code=404, media_type="text/plain")
+    if size != "thumb":  # thumbnails come with the record page, which is logged; full pages are read
+        _audit(request, user, "page-image", archived, page)
+    return FileResponse(image, media_type="image/jpeg", headers={"Cache-Control": "private, max-age=3600"})
+
+
+@router.get("/records/{file_id}/pdf")
+def pdf_file(file_id: str, request: Request, download: bool = False, user: User = Depends(require_user)) -> Response:
+    archived = _visible_by_id(request, user, file_id)
+    if archived.pdf is None:
+        return Response("the archival PDF is missing", status_code=404, media_type="text/plain")
+    _audit(request, user, "download" if download else "pdf", archived)
+    return FileResponse(archived.pdf, media_type="application/pdf", filename=f"{archived.file_id}.pdf",
+                        content_disposition_type="attachment" if download else "inline",
+                        headers={"Cache-Control": "private, no-cache"})
+
+
+@router.get("/eoffice/{efile_number:path}")
+def eoffice_page(efile_number: str, request: Request, user: User = Depends(require_user)) -> Response:
+    links = _stores(request).eoffice()
+    efile = links.efile(efile_number)
+    if efile is None:
+        return render(request, "missing.html", {"what": f"e-file {efile_number}", "citations": []}, status_code=404)
+    citations = visible_citations(_stores(request), user, links.cited_by(efile_number))
+    return render(request, "eoffice.html", {"efile": efile, "citations": citations})
+
+
+# Helpers ------------------------------------------------------------------------------------------
+
+
+class _NotVisible(Exception):
+    """A /records/ address of a file that is missing or outside the user's scope."""
+
+
+def _visible_by_id(request: Request, user: User, file_id: str) -> ArchivedFile:
+    stores = _stores(request)
+    row = row_by_file_id(stores.catalog(), file_id)
+    try:
+        return visible_file(stores.home, row, user, stores.settings)
+    except RecordMissing:
+        if row is not None:
+            _audit_denied(request, user, row)
+        raise _NotVisible() from None
+
+
+def _missing(request: Request, user: User, number: str, row, status_code: int = 404) -> Response:
+    """The same answer for a file not archived and for one the user may not see."""
+    stores = _stores(request)
+    if row is not None and not user.can_see(row["district"], row["tehsil"], row["record_type"], stores.settings):
+        _audit_denied(request, user, row)
+    citations = stores.eoffice().citing(number)
+    return render(request, "missing.html", {"what": f"record file {number}", "citations": citations}, status_code=status_code)
+
+
+def _audit(request: Request, user: User, action: str, archived: ArchivedFile, page: int | None = None, via: str = "web") -> None:
+    client = request.client.host if request.client else None
+    _stores(request).audit().record(user.name, action, archived.file_number, archived.file_id, page, via, client)
+
+
+def _audit_denied(request: Request, user: User, row, via: str = "web") -> None:
+    client = request.client.host if request.client else None
+    _stores(request).audit().record(user.name, "denied", row["file_number"], row["file_id"], None, via, client)
+
+
+def not_visible_handler(request: Request, exc: _NotVisible) -> Response:
+    return render(request, "missing.html", {"what": "this record file", "citations": []}, status_code=404)
+
+
+def visible_citations(stores: Stores, user: User, citations: list) -> list[tuple[object, bool]]:
+    """Each citation with whether its record file can be opened by this user: a restricted file
+    outside the scope reads as not archived."""
+    catalog = stores.catalog()
+    result = []
+    for citation in citations:
+        row = row_by_file_id(catalog, citation.file_id) if citation.file_id else None
+        linked = row is not None and user.can_see(row["district"], row["tehsil"], row["record_type"], stores.settings)
+        result.append((citation, linked))
+    return result
