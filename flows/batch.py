@@ -27,7 +27,8 @@ from pipeline.config import Settings  # noqa: E402
 from pipeline.indexing import IndexOutcome, index_pending  # noqa: E402
 from pipeline.intake import discover_batches, plan_batch, read_manifest  # noqa: E402
 from pipeline.model import Batch, Stack  # noqa: E402
-from pipeline.process import StackResult, process_stack, quarantine_stack, record_result  # noqa: E402
+from pipeline.ocr import OcrFailed  # noqa: E402
+from pipeline.process import StackResult, process_stack, quarantine_stack, record_result, retry_stack  # noqa: E402
 from pipeline.report import BatchReport, ReportLine  # noqa: E402
 
 # Called with (stacks finished, stacks to do, pages so far) as each stack completes: the CLI
@@ -77,8 +78,10 @@ def _run_locked(batches: list[Batch], home: Path, settings: Settings, now: dt.da
             stack = futures[future]
             try:
                 result = future.result()
-            except Exception as error:  # one stack's failure is recorded, never fatal to the night
-                quarantine_stack(catalog, home, stack, f"processing failed: {type(error).__name__}: {error}", now, report)
+            except OcrFailed as error:  # the input defeats OCRmyPDF: quarantined with its reason
+                quarantine_stack(catalog, home, stack, f"OCR failed: {error}", now, report)
+            except Exception as error:  # anything else is ours: recorded, retried next run, never fatal
+                retry_stack(catalog, stack, f"processing failed, retried next run: {type(error).__name__}: {error}", now, report)
             else:
                 record_result(catalog, home, result, now, report)
             if progress:

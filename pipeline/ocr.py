@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -44,10 +45,19 @@ def images_to_pdf(images: list[Path], out: Path) -> None:
         handle.write(img2pdf.convert([str(p) for p in images]))
 
 
-def ocr_pdf(source: Path, out: Path, ocr_pages: list[int], page_total: int, options: OcrOptions) -> list[str]:
-    """OCR the given 1-based pages of `source` into PDF/A-2b `out`; return every page's text
-    ('' for pages not OCRed)."""
+@dataclass
+class OcrResult:
+    texts: list[str]  # every page's text, '' for pages not OCRed
+    confidences: list[float | None]  # mean Tesseract word confidence (0-100) per page
+
+
+def ocr_pdf(source: Path, out: Path, ocr_pages: list[int], page_total: int, options: OcrOptions) -> OcrResult:
+    """OCR the given 1-based pages of `source` into PDF/A-2b `out`."""
     sidecar = out.with_suffix(".txt")
+    # OCRmyPDF's work folder is kept inside ours: the hOCR of that same OCR pass gives each
+    # page's word confidences (no second OCR), and the folder goes when the chunk is done.
+    scratch = out.with_name(out.stem + "-ocrmypdf")
+    scratch.mkdir()
     command = [
         sys.executable, "-m", "ocrmypdf",
         "--output-type", "pdfa-2",
@@ -58,15 +68,31 @@ def ocr_pdf(source: Path, out: Path, ocr_pages: list[int], page_total: int, opti
         # A timeout of 0 OCRs nothing: a file of only blank pages still gets its archival PDF.
         "--tesseract-timeout", str(options.timeout if ocr_pages else 0),
         "--sidecar", str(sidecar),
+        "--keep-temporary-files",
         "--quiet",
     ]
     if ocr_pages and len(ocr_pages) < page_total:
         command += ["--pages", ",".join(str(p) for p in ocr_pages)]
     command += [str(source), str(out)]
-    result = subprocess.run(command, capture_output=True, text=True, env=tesseract_env())
-    if result.returncode != 0 or not out.exists():
-        raise OcrFailed(f"ocrmypdf exit {result.returncode}: {_last_line(result.stderr)}")
-    return split_sidecar(sidecar.read_text(encoding="utf-8"), page_total)
+    try:
+        result = subprocess.run(command, capture_output=True, text=True, env={**tesseract_env(), "TMPDIR": str(scratch)})
+        if result.returncode != 0 or not out.exists():
+            raise OcrFailed(f"ocrmypdf exit {result.returncode}: {_last_line(result.stderr)}")
+        confidences = [page_confidence(scratch, number) for number in range(1, page_total + 1)]
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    return OcrResult(split_sidecar(sidecar.read_text(encoding="utf-8"), page_total), confidences)
+
+
+_WORD_CONFIDENCE = re.compile(r"class=['\"]ocrx_word['\"][^>]*?x_wconf (\d+)")
+
+
+def page_confidence(scratch: Path, number: int) -> float | None:
+    """Mean word confidence of a page from the hOCR OCRmyPDF kept; None if it was not OCRed."""
+    for hocr in scratch.glob(f"*/{number:06d}_ocr_hocr.hocr"):
+        values = [int(v) for v in _WORD_CONFIDENCE.findall(hocr.read_text(encoding="utf-8", errors="replace"))]
+        return round(sum(values) / len(values), 1) if values else None
+    return None
 
 
 def split_sidecar(text: str, page_total: int) -> list[str]:
@@ -101,3 +127,17 @@ def append_pdf(parts: list[Path], out: Path) -> None:
 def _last_line(text: str) -> str:
     lines = [line for line in text.strip().splitlines() if line.strip()]
     return lines[-1][:300] if lines else "no message"
+
+
+def pages_without_text_layer(pdf: Path, expected: list[int]) -> list[int]:
+    """The 1-based pages that OCR read text on but whose PDF page carries no text layer."""
+    import pdfplumber
+
+    missing = []
+    with pdfplumber.open(pdf) as document:
+        for number in expected:
+            page = document.pages[number - 1]
+            if not page.chars:
+                missing.append(number)
+            page.close()
+    return missing

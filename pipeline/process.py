@@ -102,6 +102,7 @@ class StackProcessor:
             self._give_unique_ids(records)
             for record, draft in zip(records, drafts):
                 pdf = self._final_pdf(draft, record.file_id)
+                self._check_text_layer(record, pdf)
                 self.result.archive_dirs.append(archive.write_record(self.home, record, pdf))
                 self.result.records.append(record)
             return self.result
@@ -193,9 +194,9 @@ class StackProcessor:
         languages = tuple(draft.pending_langs or self.languages)
         out = images_pdf.with_name(images_pdf.name.replace("-images", "-ocr"))
         options = ocr.OcrOptions(languages=languages, jobs=self.jobs, timeout=self.settings.ocr.tesseract_timeout)
-        texts = ocr.ocr_pdf(images_pdf, out, to_read, len(chunk_pages), options)
-        for page, text in zip(chunk_pages, texts):
-            page.text = text
+        result = ocr.ocr_pdf(images_pdf, out, to_read, len(chunk_pages), options)
+        for page, text, confidence in zip(chunk_pages, result.texts, result.confidences):
+            page.text, page.confidence = text, confidence
         draft.chunks.append(out)
         draft.languages.update(languages)
         for path in [*draft.pending, images_pdf]:
@@ -211,6 +212,14 @@ class StackProcessor:
         out = self.work / f"{file_id}.pdf"
         ocr.append_pdf(draft.chunks, out)
         return out
+
+    def _check_text_layer(self, record: RecordFile, pdf: Path) -> None:
+        started = time.perf_counter()
+        expected = [page.number for page in record.pages if page.text.strip()]
+        missing = ocr.pages_without_text_layer(pdf, expected) if expected else []
+        if missing:
+            record.flags = sorted({*record.flags, f"text-layer-missing: pages {', '.join(map(str, missing))}"})
+        record.timings["verify"] = round(time.perf_counter() - started, 3)
 
     # the record file --------------------------------------------------------------------------
 
@@ -233,6 +242,9 @@ class StackProcessor:
         flags = list(flags)
         if any(page.blank for page in draft.pages):
             flags.append("blank-pages")
+        low = [page.number for page in draft.pages if page.confidence is not None and page.confidence < self.settings.ocr.low_confidence]
+        if low:
+            flags.append(f"low-ocr-confidence: pages {', '.join(map(str, low))}")
         return RecordFile(
             file_id=chosen.slug,
             file_number=chosen.normalized,
@@ -348,3 +360,11 @@ def quarantine_stack(catalog: Catalog, home: Path, stack: Stack, reason: str, no
     """A stack whose processing failed as a whole: its sources are quarantined with the reason."""
     result = StackResult(stack, quarantined=[(source, reason) for source in stack.sources])
     record_result(catalog, home, result, now, report)
+
+
+def retry_stack(catalog: Catalog, stack: Stack, reason: str, now: dt.datetime, report: BatchReport) -> None:
+    """A stack that failed for a reason not its own: its sources wait for the next run."""
+    batch = stack.batch
+    catalog.mark_sources(stack, stack.sources, "waiting", reason, now)
+    for source in stack.sources:
+        report.waiting.append(ReportLine(batch.district, batch.tehsil, batch.name, str(source.path.relative_to(batch.path)), reason))
