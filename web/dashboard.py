@@ -118,6 +118,7 @@ class NightChart:
     first: dt.date | None
     last: dt.date | None
     total_pages: int
+    labels: tuple[tuple[float, str], ...]  # (x, text) under the axis: each Monday, and the first day
 
 
 def night_chart(progress: TehsilProgress | DistrictProgress, width: int = 640, height: int = 190) -> NightChart:
@@ -141,8 +142,17 @@ def night_chart(progress: TehsilProgress | DistrictProgress, width: int = 640, h
         width=width, height=height, left=left, top=top, bottom=bottom, bars=tuple(bars), y_max=y_max,
         required_pages=required, required_y=None if required is None else bottom - plot_height * required / y_max,
         first=days[0] if days else None, last=days[-1] if days else None,
-        total_pages=sum(bar.pages for bar in bars),
+        total_pages=sum(bar.pages for bar in bars), labels=_day_labels(bars),
     )
+
+
+def _day_labels(bars: list[Bar]) -> tuple[tuple[float, str], ...]:
+    # A label a week keeps them apart on a phone; the first day is named unless a Monday is near.
+    labels = []
+    for index, bar in enumerate(bars):
+        if bar.day.weekday() == 0 or (index == 0 and len(bars) > 3 and all(b.day.weekday() for b in bars[:3])):
+            labels.append((bar.x + bar.width / 2, f"{bar.day.day} {bar.day:%b}"))
+    return tuple(labels)
 
 
 def _chart_days(nights: tuple[Night, ...], start: dt.date | None, today: dt.date) -> list[dt.date]:
