@@ -15,6 +15,8 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 from fastapi import FastAPI, Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -56,6 +58,7 @@ def create_app(home: Path, settings: Settings, session_policy: SessionPolicy | N
     app.add_exception_handler(LoginRequired, _login_required)
     app.add_exception_handler(search._NotVisible, search.not_visible_handler)
     app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(RequestValidationError, _invalid_request)
     app.middleware("http")(_security_headers)
 
     @app.get("/docs", include_in_schema=False)
@@ -92,6 +95,17 @@ def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
         return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=headers)
     body = ENV.get_template("error.html").render(status=exc.status_code, detail=exc.detail, user=None, csrf="")
     return Response(body, status_code=exc.status_code, media_type="text/html", headers=headers)
+
+
+def _invalid_request(request: Request, exc: RequestValidationError) -> Response:
+    """An address that does not parse (a page number that is not a number, say) names nothing:
+    404. A bad query parameter of the API is the caller's mistake: 422 with the details."""
+    in_path = any(error.get("loc", ("",))[0] == "path" for error in exc.errors())
+    if in_path:
+        return _http_error(request, StarletteHTTPException(404, "not found"))
+    if request.url.path.startswith("/api/"):
+        return JSONResponse({"detail": jsonable_encoder(exc.errors())}, status_code=422)
+    return _http_error(request, StarletteHTTPException(400, "bad request"))
 
 
 async def _security_headers(request: Request, call_next) -> Response:

@@ -1,0 +1,116 @@
+"""e-Office links: import of exports (CSV and JSON), citations of files not yet scanned, the report."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from fastapi.testclient import TestClient
+
+from pipeline.eoffice import EOfficeLinks, import_eoffice_export, normalize_legacy_number
+from tests.web_fixtures import *  # noqa: F401,F403 (fixtures)
+from tests.web_fixtures import WebArchive, archive_record, log_in, record_file
+
+CSV_EXPORT = """\ufeffE-File Number,Subject,Date,Cited Legacy File Numbers
+GAD-22011/15/2022-GAD,Mutation appeal of Ghulam Rasool Dar,14-03-2022,rev/tsl-05/1987/42; REV-TSL-05-1990-0007
+REV-31/7/2023-ANT,Partition suit Daksum,2023-07-01,REV/TSL-07/1992/0108|REV/TSL-07/2024/0900
+REV-31/7/2023-ANT,Partition suit Daksum,2023-07-01,NOT A NUMBER
+,row without an e-file number,2023-01-01,REV/TSL-05/1987/0042
+"""
+
+
+def write(path: Path, text: str) -> Path:
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_csv_export_links_citations_and_reports_what_is_not_archived(web_archive: WebArchive, tmp_path: Path) -> None:
+    report = import_eoffice_export(write(tmp_path / "export.csv", CSV_EXPORT), web_archive.home, web_archive.settings)
+    assert report.efiles == 2
+    assert report.citations == 5 and report.linked == 3
+    assert sorted(c.cited_number for c in report.unmatched) == ["NOT A NUMBER", "REV/TSL-07/2024/0900"]
+    assert {c.cited_number: c.recognized for c in report.unmatched} == {"NOT A NUMBER": False, "REV/TSL-07/2024/0900": True}
+    assert report.skipped == ["row 4: no e-file number"]
+    links = EOfficeLinks(web_archive.home)
+    try:
+        citing = links.citing("REV/TSL-05/1987/0042")
+        assert [(c.efile_number, c.subject, c.date, c.file_id) for c in citing] == [
+            ("GAD-22011/15/2022-GAD", "Mutation appeal of Ghulam Rasool Dar", "2022-03-14", "REV_TSL-05_1987_0042")]
+        assert citing[0].cited_raw == "rev/tsl-05/1987/42"
+    finally:
+        links.close()
+
+
+def test_json_export_and_reimport_change_nothing_twice(web_archive: WebArchive, tmp_path: Path) -> None:
+    export = write(tmp_path / "export.json", json.dumps({"efiles": [
+        {"efile_number": "DC-ANT/2024/77", "subject": "Domicile verification", "date": "2024-02-02",
+         "legacy_file_numbers": ["REV/TSL-07/2001/0311", "REV/TSL-07/2001/0311"]},
+    ]}))
+    first = import_eoffice_export(export, web_archive.home, web_archive.settings)
+    second = import_eoffice_export(export, web_archive.home, web_archive.settings)
+    assert (first.efiles, first.citations, first.linked) == (second.efiles, second.citations, second.linked) == (1, 1, 1)
+    links = EOfficeLinks(web_archive.home)
+    try:
+        assert [c.efile_number for c in links.citing("REV/TSL-07/2001/0311")] == ["DC-ANT/2024/77"]
+    finally:
+        links.close()
+
+
+def test_a_citation_of_a_file_not_yet_scanned_links_when_it_is_archived(web_archive: WebArchive, tmp_path: Path) -> None:
+    # GIVEN an e-file citing a legacy file that is not scanned yet
+    export = write(tmp_path / "later.csv", "efile_number,subject,date,legacy_file_numbers\n"
+                                          "LATE-1/2025,Old land record,2025-01-05,REV/TSL-05/1960/0001\n")
+    report = import_eoffice_export(export, web_archive.home, web_archive.settings)
+    assert [c.cited_number for c in report.unmatched] == ["REV/TSL-05/1960/0001"]
+    # WHEN the nightly batch archives that file
+    archive_record(web_archive.home, web_archive.settings,
+                   record_file("REV/TSL-05/1960/0001", "bijbehara", "revenue-register", 1960, "Old register", ["An old register."]))
+    # THEN the citation is linked, with no second import
+    links = EOfficeLinks(web_archive.home)
+    try:
+        assert [c.file_id for c in links.citing("REV/TSL-05/1960/0001")] == ["REV_TSL-05_1960_0001"]
+        assert "REV/TSL-05/1960/0001" not in [c.cited_number for c in links.unmatched()]
+    finally:
+        links.close()
+
+
+def test_record_pages_and_api_show_the_citing_efiles(app_client: TestClient, web_archive: WebArchive, tmp_path: Path) -> None:
+    import_eoffice_export(write(tmp_path / "export.csv", CSV_EXPORT), web_archive.home, web_archive.settings)
+    log_in(app_client, "bashir")
+    html = app_client.get("/files/REV/TSL-05/1987/0042").text
+    assert '<a href="/eoffice/GAD-22011/15/2022-GAD">GAD-22011/15/2022-GAD</a>' in html
+    api = app_client.get("/api/files/REV/TSL-05/1987/0042").json()
+    assert api["eoffice"][0]["efile_number"] == "GAD-22011/15/2022-GAD"
+    assert api["eoffice"][0]["url"] == "/eoffice/GAD-22011/15/2022-GAD"
+
+
+def test_the_efile_page_links_to_its_legacy_files(app_client: TestClient, web_archive: WebArchive, tmp_path: Path) -> None:
+    import_eoffice_export(write(tmp_path / "export.csv", CSV_EXPORT), web_archive.home, web_archive.settings)
+    log_in(app_client, "kulsum")
+    html = app_client.get("/eoffice/REV-31/7/2023-ANT").text
+    assert '<a href="/files/REV/TSL-07/1992/0108">REV/TSL-07/1992/0108</a>' in html
+    assert "REV/TSL-07/2024/0900 <span class=\"hint\">— not in the archive yet</span>" in html
+    api = app_client.get("/api/eoffice/REV-31/7/2023-ANT").json()
+    assert {c["cited_number"]: c["archived"] for c in api["cites"]} == {
+        "REV/TSL-07/1992/0108": True, "REV/TSL-07/2024/0900": False, "NOT A NUMBER": False}
+    # a file not yet scanned: its permanent address already names the e-files waiting for it
+    waiting = app_client.get("/files/REV/TSL-07/2024/0900")
+    assert waiting.status_code == 404 and "REV-31/7/2023-ANT" in waiting.text
+
+
+def test_restricted_files_of_another_tehsil_read_as_not_archived_on_efile_pages(
+    app_client: TestClient, web_archive: WebArchive, tmp_path: Path
+) -> None:
+    import_eoffice_export(write(tmp_path / "export.csv", CSV_EXPORT), web_archive.home, web_archive.settings)
+    log_in(app_client, "bashir")  # bijbehara: REV/TSL-07/1992/0108 is a kokernag court case
+    html = app_client.get("/eoffice/REV-31/7/2023-ANT").text
+    assert 'href="/files/REV/TSL-07/1992/0108"' not in html
+    api = app_client.get("/api/eoffice/REV-31/7/2023-ANT").json()
+    assert {c["cited_number"]: c["archived"] for c in api["cites"]}["REV/TSL-07/1992/0108"] is False
+
+
+def test_legacy_numbers_are_read_with_the_districts_patterns(web_archive: WebArchive) -> None:
+    settings = web_archive.settings
+    assert normalize_legacy_number("rev / tsl-05 / 1987 / 42", settings) == "REV/TSL-05/1987/0042"
+    assert normalize_legacy_number("REV/TSL-05/۱۹۸۷/۴۲", settings) == "REV/TSL-05/1987/0042"
+    assert normalize_legacy_number("GAD-22011/15/2022-GAD", settings) is None

@@ -1,0 +1,178 @@
+"""Security: OCR text is shown as text, no address reaches outside the archive, and a record
+keeper cannot see or download another tehsil's restricted file by URL or by API."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from pipeline.audit import AuditLog
+from pipeline.catalog import Catalog
+from pipeline.users import issue_token
+from tests.web_fixtures import *  # noqa: F401,F403 (fixtures)
+from tests.web_fixtures import PASSWORD, WebArchive, build_archive, log_in
+from web.app import create_app
+
+SCRIPT = "<script>alert('xss')</script>"
+
+# kokernag's court case: restricted (configs/districts/anantnag.yaml), so kokernag's own only
+OTHER_RESTRICTED = ("REV/TSL-07/1992/0108", "REV_TSL-07_1992_0108")
+# bijbehara's court case: restricted, and bijbehara is bashir's tehsil
+OWN_RESTRICTED = ("REV/TSL-05/1990/0007", "REV_TSL-05_1990_0007")
+OTHER_UNRESTRICTED = ("REV/TSL-07/2001/0311", "REV_TSL-07_2001_0311")
+
+
+# OCR text is text -------------------------------------------------------------------------------
+
+
+def test_html_in_ocr_text_and_titles_is_shown_as_text(app_client: TestClient) -> None:
+    log_in(app_client, "bashir")
+    pages = [
+        app_client.get("/search", params={"q": "Arwani"}),
+        app_client.get("/files/REV/TSL-05/1979/0003"),
+        app_client.get("/records/REV_TSL-05_1979_0003/pages/1"),
+    ]
+    for response in pages:
+        assert response.status_code == 200
+        assert SCRIPT not in response.text and "<img src=x" not in response.text and "<b>Jamabandi" not in response.text
+        assert "default-src 'self'" in response.headers["content-security-policy"]
+    assert "&lt;script&gt;alert(&#39;xss&#39;)&lt;/script&gt;" in pages[2].text
+    assert "&lt;b&gt;Jamabandi&lt;/b&gt; register" in pages[1].text
+
+
+def test_a_search_for_markup_highlights_it_as_text(app_client: TestClient) -> None:
+    log_in(app_client, "bashir")
+    html = app_client.get("/search", params={"q": "script alert"}).text
+    assert "&lt;<mark>script</mark>&gt;<mark>alert</mark>(" in html
+    assert "<script>" not in html
+
+
+def test_the_search_box_echoes_the_query_as_text(app_client: TestClient) -> None:
+    log_in(app_client, "bashir")
+    html = app_client.get("/search", params={"q": '"><script>alert(1)</script>'}).text
+    assert "<script>alert(1)" not in html
+    assert 'value="&#34;&gt;&lt;script&gt;alert(1)&lt;/script&gt;"' in html
+
+
+# Path traversal ---------------------------------------------------------------------------------
+
+TRAVERSALS = [
+    "/records/..%2F..%2Fsecret.key/pdf",
+    "/records/%2e%2e/pdf",
+    "/records/..%2f..%2fusers.sqlite/pdf",
+    "/records/REV_TSL-05_1987_0042%2F..%2F..%2F..%2F..%2Fsecret.key/pdf",
+    "/records/REV_TSL-05_1987_0042/pdf%2F..%2F..%2F..%2Fsecret.key",
+    "/records/..%5C..%5Csecret.key/pdf",
+    "/records/REV_TSL-05_1987_0042/images/thumb/..%2F..%2F..%2Fsecret.key",
+    "/records/REV_TSL-05_1987_0042/images/..%2F..%2Fsecret.key/1",
+    "/records/REV_TSL-05_1987_0042/images/thumb/1%2F..%2F..%2Fsecret.key",
+    "/records/REV_TSL-05_1987_0042/pages/..%2F..%2Fsecret.key",
+    "/records/%2Fetc%2Fpasswd/pdf",
+    "/files/..%2F..%2F..%2Fsecret.key",
+    "/files/%2Fetc%2Fpasswd",
+    "/static/..%2Fsecret.key",
+    "/static/..%2F..%2F..%2Fweb%2Fauth.py",
+    "/static/%2e%2e/%2e%2e/secret.key",
+    "/api/files/..%2F..%2Fsecret.key",
+    "/api/records/..%2F..%2Fsecret.key/pages/1",
+    "/api/records/REV_TSL-05_1987_0042/pages/..%2F1",
+]
+
+
+@pytest.mark.parametrize("path", TRAVERSALS)
+def test_path_traversal_in_any_address_is_refused(app_client: TestClient, web_archive: WebArchive, path: str) -> None:
+    log_in(app_client, "admin")
+    response = app_client.get(path)
+    assert response.status_code in (400, 404), (path, response.status_code)
+    secret = (web_archive.home / "secret.key").read_bytes().strip()
+    assert secret not in response.content and b"root:" not in response.content
+
+
+def test_an_archive_record_pointing_outside_the_archive_serves_nothing(tmp_path: Path) -> None:
+    # GIVEN an archive whose record.json and catalog were tampered with to point outside it
+    home = tmp_path / "home"
+    settings = __import__("pipeline.config", fromlist=["Settings"]).Settings.load()
+    build_archive(home, settings)
+    folder = home / "archive" / "anantnag" / "bijbehara" / "REV_TSL-05_1987_0042"
+    record = json.loads((folder / "record.json").read_text())
+    record["pdf"] = "../" * 6 + "etc/passwd"
+    (folder / "record.json").write_text(json.dumps(record))
+    catalog = Catalog.open(home)
+    catalog.db.execute("UPDATE record_files SET archive_dir = '../..' WHERE file_id = 'REV_TSL-05_1979_0003'")
+    catalog.close()
+    # and a page of another file linked to a file outside the archive
+    other = home / "archive" / "anantnag" / "kokernag" / "REV_TSL-07_2001_0311"
+    (other / "REV_TSL-07_2001_0311.pdf").unlink()
+    (other / "REV_TSL-07_2001_0311.pdf").symlink_to(home / "secret.key")
+    with TestClient(create_app(home, settings), follow_redirects=False) as client:
+        log_in(client, "admin")
+        assert client.get("/records/REV_TSL-05_1987_0042/pdf").status_code == 404
+        assert client.get("/records/REV_TSL-05_1987_0042/images/thumb/1").status_code == 404
+        assert client.get("/files/REV/TSL-05/1979/0003").status_code == 404
+        assert client.get("/records/REV_TSL-07_2001_0311/pdf").status_code == 404
+    shutil.rmtree(home)
+
+
+# Scope -------------------------------------------------------------------------------------------
+
+
+def test_a_keeper_cannot_open_another_tehsils_restricted_file_by_url(app_client: TestClient) -> None:
+    log_in(app_client, "bashir")  # keeper of bijbehara
+    number, file_id = OTHER_RESTRICTED
+    for path in (f"/files/{number}", f"/records/{file_id}/pdf", f"/records/{file_id}/pdf?download=1",
+                 f"/records/{file_id}/pages/1", f"/records/{file_id}/images/thumb/1", f"/records/{file_id}/images/page/1",
+                 "/files/rev-tsl-07-1992-108"):
+        response = app_client.get(path, follow_redirects=True)
+        assert response.status_code == 404, path
+        assert b"%PDF" not in response.content and b"\xff\xd8\xff" not in response.content[:3]
+        assert "partition of land" not in response.text
+    # the not-found answer is the same as for a file that does not exist
+    missing = app_client.get("/files/REV/TSL-07/1992/0999")
+    assert app_client.get(f"/files/{number}").text.replace(number, "X") == missing.text.replace("REV/TSL-07/1992/0999", "X")
+
+
+def test_a_keeper_cannot_find_another_tehsils_restricted_file_by_search(app_client: TestClient) -> None:
+    log_in(app_client, "bashir")
+    html = app_client.get("/search", params={"q": "court"}).text
+    assert OWN_RESTRICTED[0] in html and OTHER_RESTRICTED[0] not in html and "Daksum" not in html
+    # an exact number does not jump to it either
+    assert app_client.get("/search", params={"q": OTHER_RESTRICTED[0]}).status_code == 200
+
+
+def test_a_keeper_cannot_open_another_tehsils_restricted_file_by_api(app_client: TestClient, web_archive: WebArchive) -> None:
+    headers = {"Authorization": f"Bearer {issue_token(web_archive.home, 'bashir')}"}
+    number, file_id = OTHER_RESTRICTED
+    assert app_client.get(f"/api/files/{number}", headers=headers).status_code == 404
+    assert app_client.get(f"/api/records/{file_id}/pages/1", headers=headers).status_code == 404
+    assert app_client.get(f"/records/{file_id}/pdf", headers=headers).status_code == 404
+    found = app_client.get("/api/search", params={"q": "court"}, headers=headers).json()
+    assert [f["file_number"] for f in found["files"]] == [OWN_RESTRICTED[0]]
+    assert app_client.get("/api/search", params={"q": number}, headers=headers).json()["exact"] is None
+
+
+def test_unrestricted_files_of_other_tehsils_and_own_restricted_files_are_open(app_client: TestClient) -> None:
+    log_in(app_client, "bashir")
+    assert app_client.get(f"/files/{OTHER_UNRESTRICTED[0]}").status_code == 200
+    assert app_client.get(f"/files/{OWN_RESTRICTED[0]}").status_code == 200
+    assert app_client.get(f"/records/{OWN_RESTRICTED[1]}/pdf").status_code == 200
+
+
+@pytest.mark.parametrize("name", ["kulsum", "dc-anantnag", "admin"])
+def test_the_restricted_file_is_open_inside_its_scope(web_archive: WebArchive, name: str) -> None:
+    with TestClient(create_app(web_archive.home, web_archive.settings), follow_redirects=False) as client:
+        log_in(client, name, PASSWORD)
+        assert client.get(f"/files/{OTHER_RESTRICTED[0]}").status_code == 200
+        assert client.get(f"/records/{OTHER_RESTRICTED[1]}/pdf?download=1").content.startswith(b"%PDF-")
+
+
+def test_refused_attempts_are_in_the_audit_log(app_client: TestClient, web_archive: WebArchive) -> None:
+    log_in(app_client, "bashir")
+    app_client.get(f"/records/{OTHER_RESTRICTED[1]}/pdf?download=1")
+    log = AuditLog.open(web_archive.home)
+    entry = log.entries(user="bashir", limit=1)[0]
+    log.close()
+    assert (entry.action, entry.file_number) == ("denied", OTHER_RESTRICTED[0])
