@@ -157,3 +157,17 @@ def test_a_log_in_posted_from_another_site_is_refused(app_client: TestClient) ->
     same_site = app_client.post("/login", data={"name": "bashir", "password": PASSWORD},
                                 headers={"Origin": "http://testserver"})
     assert same_site.status_code == 303
+
+
+def test_the_progress_dashboard_uses_the_same_log_in_and_scope(web_archive: WebArchive) -> None:
+    add_user(web_archive.home, "dc-elsewhere", "dc", [], ["baramulla"], PASSWORD, web_archive.settings)
+    with TestClient(create_app(web_archive.home, web_archive.settings), follow_redirects=False) as client:
+        assert client.get("/progress").headers["location"] == "/login?next=%2Fprogress"
+        assert client.get("/progress.csv").status_code == 303
+        log_in(client, "dc-elsewhere")
+        assert client.get("/progress/anantnag").status_code == 404
+        assert "bijbehara" not in client.get("/progress.csv").text
+    with TestClient(create_app(web_archive.home, web_archive.settings), follow_redirects=False) as client:
+        log_in(client, "dc-anantnag")
+        assert client.get("/progress/anantnag").status_code == 200
+        assert "bijbehara" in client.get("/progress.csv").text

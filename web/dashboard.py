@@ -49,8 +49,18 @@ router = APIRouter()
 
 def visible_districts(request: Request) -> set[str] | None:
     """The districts the current user may see; None means all. The single place to restrict
-    access: the app's authentication replaces this rule, every route below asks it."""
-    return None
+    access: every route below asks it.
+
+    In the app of `web.app.create_app` the signed-in user decides: an administrator sees every
+    district, a Deputy Commissioner theirs, a record keeper the districts of their tehsils; with
+    no one signed in, `require_user` sends the browser to the log-in form. A bare app without
+    authentication (no `secret_key` on its state, as in the dashboard's own tests) sees all."""
+    if getattr(request.app.state, "secret_key", None) is None:
+        return None
+    from web.auth import require_user
+
+    districts = require_user(request).scope_districts()
+    return None if districts is None else set(districts)
 
 
 # Jinja2 with autoescape on for everything: tehsil names, file numbers and quarantine reasons come
