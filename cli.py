@@ -399,6 +399,133 @@ def progress(
         console.print(text)
 
 
+# web, users, e-Office ----------------------------------------------------------------------------
+
+
+@app.command()
+def serve(
+    home: HomeOption = None,
+    host: Annotated[str, typer.Option(help="Address to listen on (0.0.0.0 for the whole office network)")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on")] = 8000,
+) -> None:
+    """Serve the search pages, record files, progress dashboard and JSON API (docs at /docs)."""
+    import uvicorn
+
+    from web.app import create_app
+
+    uvicorn.run(create_app(home_dir(home), load_settings()), host=host, port=port, proxy_headers=True)
+
+
+user_app = typer.Typer(help="Users of the web pages and the API: record keepers, Deputy Commissioners, administrators.",
+                       no_args_is_help=True)
+app.add_typer(user_app, name="user")
+
+
+@user_app.command("add")
+def user_add(
+    name: Annotated[str, typer.Argument(help="Log-in name")],
+    role: Annotated[str, typer.Option(help="keeper (tehsils), dc (districts) or admin")],
+    tehsil: Annotated[Optional[list[str]], typer.Option("--tehsil", help="A record keeper's tehsil: NAME or DISTRICT/NAME; repeat for more")] = None,
+    district: Annotated[Optional[list[str]], typer.Option("--district", help="A Deputy Commissioner's district; repeat for more")] = None,
+    home: HomeOption = None,
+) -> None:
+    """Add a user. The password is read from DAFTAR_PASSWORD, else prompted for (twice)."""
+    from pipeline.users import UserError, add_user, make_user
+
+    settings = load_settings()
+    try:
+        make_user(name, role, tehsil or [], district or [], settings)  # a wrong scope fails before the prompt
+        password = os.environ.get("DAFTAR_PASSWORD") or typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+        user = add_user(home_dir(home), name, role, tehsil or [], district or [], password, settings)
+    except UserError as error:
+        raise fail(str(error), ExitCode.USAGE)
+    console.print(f"added {user.name} ({user.role}: {user.scope_label()})", highlight=False)
+
+
+@user_app.command("token")
+def user_token(name: Annotated[str, typer.Argument(help="Log-in name")], home: HomeOption = None) -> None:
+    """Print a new API token for the user (shown once; send it as `Authorization: Bearer <token>`)."""
+    from pipeline.users import UserError, issue_token
+
+    try:
+        token = issue_token(home_dir(home), name)
+    except UserError as error:
+        raise fail(str(error), ExitCode.NOT_FOUND)
+    sys.stdout.write(token + "\n")
+
+
+@user_app.command("password")
+def user_password(name: Annotated[str, typer.Argument(help="Log-in name")], home: HomeOption = None) -> None:
+    """Set a new password (DAFTAR_PASSWORD or a prompt); the user's open sessions end."""
+    from pipeline.users import UserError, set_password
+
+    password = os.environ.get("DAFTAR_PASSWORD") or typer.prompt("New password", hide_input=True, confirmation_prompt=True)
+    try:
+        set_password(home_dir(home), name, password)
+    except UserError as error:
+        raise fail(str(error), ExitCode.USAGE)
+
+
+@user_app.command("remove")
+def user_remove(name: Annotated[str, typer.Argument(help="Log-in name")], home: HomeOption = None) -> None:
+    """Remove a user with their sessions and API tokens."""
+    from pipeline.users import remove_user
+
+    if not remove_user(home_dir(home), name):
+        raise fail(f"no user {name!r}", ExitCode.NOT_FOUND)
+
+
+@user_app.command("list")
+def user_list(home: HomeOption = None, as_json: JsonOption = False) -> None:
+    """Every user with role and scope."""
+    from pipeline.users import list_users
+
+    users = list_users(home_dir(home))
+    if as_json:
+        print_json([{"name": u.name, "role": u.role, "districts": list(u.districts), "tehsils": list(u.tehsils)} for u in users])
+        return
+    table = Table(title="users")
+    for column in ("name", "role", "scope"):
+        table.add_column(column)
+    for u in users:
+        table.add_row(u.name, u.role, u.scope_label())
+    console.print(table)
+
+
+@app.command("link-eoffice")
+def link_eoffice(
+    export: Annotated[Path, typer.Argument(help="e-Office export: CSV or JSON (e-file number, subject, date, cited legacy file numbers)")],
+    home: HomeOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Link e-files to the legacy record files they cite; report citations not in the archive (yet).
+    Those stay stored and are linked by themselves once the file is scanned."""
+    from pipeline.eoffice import import_eoffice_export
+
+    if not export.is_file():
+        raise fail(f"no export at {export}", ExitCode.BAD_INPUT)
+    try:
+        report = import_eoffice_export(export, home_dir(home), load_settings())
+    except (ValueError, UnicodeDecodeError) as error:  # json.JSONDecodeError is a ValueError
+        raise fail(f"cannot read {export}: {error}", ExitCode.BAD_INPUT)
+    if as_json:
+        print_json({"export": report.export, "efiles": report.efiles, "citations": report.citations, "linked": report.linked,
+                    "unmatched": [{"efile_number": c.efile_number, "cited": c.cited_raw, "number": c.cited_number,
+                                   "recognized": c.recognized} for c in report.unmatched],
+                    "skipped": report.skipped})
+        return
+    console.print(report.summary(), highlight=False)
+    if report.unmatched:
+        table = Table(title="citations not in the archive (yet)")
+        for column in ("e-file", "cited as", "file number"):
+            table.add_column(column, overflow="fold")
+        for c in report.unmatched:
+            table.add_row(c.efile_number, c.cited_raw, c.cited_number if c.recognized else f"{c.cited_number} (no pattern reads it)")
+        console.print(table)
+    for line in report.skipped:
+        err.print(f"skipped {line}", highlight=False)
+
+
 # doctor ------------------------------------------------------------------------------------------
 
 

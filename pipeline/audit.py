@@ -8,6 +8,7 @@ record keeper probing another tehsil's restricted files by URL shows up here.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
@@ -52,6 +53,7 @@ class AuditLog:
 
     def __init__(self, path: Path):
         path.parent.mkdir(parents=True, exist_ok=True)
+        _owner_only(path)
         self.db = sqlite3.connect(path, timeout=60, isolation_level=None, check_same_thread=False)
         self.db.row_factory = sqlite3.Row
         self.db.execute("PRAGMA journal_mode=WAL")
@@ -102,3 +104,10 @@ def audit_entries(home: Path, file_number: str | None = None, user: str | None =
         return log.entries(file_number, user, limit)
     finally:
         log.close()
+
+
+def _owner_only(path: Path) -> None:
+    """Create the database file readable by its owner only (SQLite gives its -wal and -shm files
+    the same permissions): it holds who may see what and who saw what."""
+    if not path.exists():
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))

@@ -18,6 +18,7 @@ visible only inside the user's scope.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import functools
 import hashlib
 import hmac
@@ -126,6 +127,7 @@ class UserStore:
 
     def __init__(self, path: Path):
         path.parent.mkdir(parents=True, exist_ok=True)
+        _owner_only(path)
         self.db = sqlite3.connect(path, timeout=60, isolation_level=None, check_same_thread=False)
         self.db.row_factory = sqlite3.Row
         self.db.execute("PRAGMA journal_mode=WAL")
@@ -363,3 +365,10 @@ def _token_hash(token: str) -> str:
 
 def _now_iso() -> str:
     return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+
+
+def _owner_only(path: Path) -> None:
+    """Create the database file readable by its owner only (SQLite gives its -wal and -shm files
+    the same permissions): it holds who may see what and who saw what."""
+    if not path.exists():
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
