@@ -8,7 +8,7 @@ from pathlib import Path
 from fastapi.testclient import TestClient
 
 from pipeline.eoffice import EOfficeLinks, import_eoffice_export, normalize_legacy_number
-from tests.web_fixtures import *  # noqa: F401,F403 (fixtures)
+from tests.web_fixtures import app_client, web_archive  # noqa: F401 (fixtures)
 from tests.web_fixtures import WebArchive, archive_record, log_in, record_file
 
 CSV_EXPORT = """\ufeffE-File Number,Subject,Date,Cited Legacy File Numbers

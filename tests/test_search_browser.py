@@ -14,7 +14,7 @@ import pytest
 import uvicorn
 
 from pipeline.eoffice import import_eoffice_export
-from tests.web_fixtures import *  # noqa: F401,F403 (fixtures)
+from tests.web_fixtures import app_client, web_archive  # noqa: F401 (fixtures)
 from tests.web_fixtures import PASSWORD, WebArchive
 from web.app import create_app
 

@@ -13,7 +13,7 @@ from fastapi.testclient import TestClient
 from pipeline.audit import AuditLog
 from pipeline.catalog import Catalog
 from pipeline.users import issue_token
-from tests.web_fixtures import *  # noqa: F401,F403 (fixtures)
+from tests.web_fixtures import app_client, web_archive  # noqa: F401 (fixtures)
 from tests.web_fixtures import PASSWORD, WebArchive, build_archive, log_in
 from web.app import create_app
 

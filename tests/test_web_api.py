@@ -8,7 +8,7 @@ from fastapi.testclient import TestClient
 
 from pipeline.audit import AuditLog
 from pipeline.users import issue_token
-from tests.web_fixtures import *  # noqa: F401,F403 (fixtures)
+from tests.web_fixtures import app_client, web_archive  # noqa: F401 (fixtures)
 from tests.web_fixtures import WebArchive, log_in
 
 

@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 
 from pipeline.config import Settings
 from pipeline.users import UserError, add_user, issue_token, revoke_tokens, set_password
-from tests.web_fixtures import *  # noqa: F401,F403 (fixtures)
+from tests.web_fixtures import app_client, web_archive  # noqa: F401 (fixtures)
 from tests.web_fixtures import PASSWORD, WebArchive, log_in
 from web.app import create_app
 from web.auth import SessionPolicy, load_secret_key, safe_next

@@ -9,7 +9,7 @@ from fastapi.testclient import TestClient
 
 import web.search
 from pipeline.audit import AuditLog
-from tests.web_fixtures import *  # noqa: F401,F403 (fixtures)
+from tests.web_fixtures import app_client, web_archive  # noqa: F401 (fixtures)
 from tests.web_fixtures import WebArchive, archive_record, log_in, record_file
 
 
@@ -201,3 +201,28 @@ def test_pages_work_on_a_phone(app_client: TestClient) -> None:
     assert "autofocus" in html  # a barcode scanner types into the box without a click
     css = app_client.get("/static/style.css").text
     assert "@media (max-width: 40rem)" in css
+
+
+def test_paging_reads_the_index_only_as_far_as_the_page_needs(app_client: TestClient, monkeypatch) -> None:
+    # GIVEN an index read two hits at a time and two files per results page
+    monkeypatch.setattr(web.search, "FILES_PER_PAGE", 2)
+    monkeypatch.setattr(web.search, "HITS_PER_FETCH", 2)
+    log_in(app_client, "admin")
+    # WHEN following "Next" from the first page to the last
+    seen, url = [], "/search?q=village"
+    while url:
+        html = app_client.get(url).text
+        seen += file_numbers(html)
+        following = re.search(r'rel="next" href="([^"]+)"', html)
+        url = following.group(1).replace("&amp;", "&") if following else None
+    # THEN every file shows up exactly once
+    assert len(seen) == 5 and len(set(seen)) == 5
+
+
+def test_a_search_matching_too_many_pages_says_it_shows_only_the_best(app_client: TestClient, monkeypatch) -> None:
+    monkeypatch.setattr(web.search, "HITS_PER_FETCH", 1)
+    monkeypatch.setattr(web.search, "MAX_HITS", 2)
+    log_in(app_client, "admin")
+    html = app_client.get("/search", params={"q": "village"}).text
+    assert "Only the best matches are shown." in html
+    assert 'rel="next"' not in html

@@ -6,7 +6,7 @@ the catalog, the index from open_index) with a small real PDF made by reportlab,
 thumbnails and PDFs served are real. Settings are the repository's configs (district anantnag,
 tehsils bijbehara and kokernag; court-case files restricted).
 
-Use from a test module with `from tests.web_fixtures import *  # noqa: F401,F403`.
+Use from a test module with `from tests.web_fixtures import app_client, web_archive  # noqa: F401`.
 """
 
 from __future__ import annotations

@@ -15,7 +15,7 @@ from indexers import IndexUnavailable
 from pipeline.users import User
 from web.auth import require_api_user
 from web.records import RecordMissing, canonical_number, row_by_file_id, visible_file
-from web.search import SearchFilters, _audit, _audit_denied, find_files, visible_citations
+from web.search import SearchFilters, audit_denied, audit_read, find_files, visible_citations
 from web.stores import Stores
 from web.templating import api_file_url, eoffice_url, file_url, plain_snippet
 
@@ -175,9 +175,9 @@ def api_record_file(number: str, request: Request, user: User = Depends(require_
         archived = visible_file(stores.home, row, user, stores.settings)
     except RecordMissing:
         if row is not None:
-            _audit_denied(request, user, row, via="api")
+            audit_denied(request, user, row, via="api")
         raise HTTPException(404, f"no record file {number}") from None
-    _audit(request, user, "view", archived, via="api")
+    audit_read(request, user, "view", archived, via="api")
     record = archived.record
     base = f"/records/{record.file_id}"
     return RecordFileOut(
@@ -207,11 +207,11 @@ def api_page_text(file_id: str, page: int, request: Request, user: User = Depend
         archived = visible_file(stores.home, row, user, stores.settings)
     except RecordMissing:
         if row is not None:
-            _audit_denied(request, user, row, via="api")
+            audit_denied(request, user, row, via="api")
         raise HTTPException(404, "no such record file") from None
     if not 1 <= page <= archived.page_count:
         raise HTTPException(404, f"{archived.file_number} has pages 1 to {archived.page_count}")
-    _audit(request, user, "page", archived, page, via="api")
+    audit_read(request, user, "page", archived, page, via="api")
     record_page = archived.record.pages[page - 1]
     return PageText(file_number=archived.file_number, page=page, text=record_page.text, language=record_page.language,
                     confidence=record_page.confidence, blank=record_page.blank,

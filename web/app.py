@@ -56,7 +56,7 @@ def create_app(home: Path, settings: Settings, session_policy: SessionPolicy | N
     _include_dashboard(app)
 
     app.add_exception_handler(LoginRequired, _login_required)
-    app.add_exception_handler(search._NotVisible, search.not_visible_handler)
+    app.add_exception_handler(search.NotVisible, search.not_visible_handler)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _invalid_request)
     app.middleware("http")(_security_headers)

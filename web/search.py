@@ -31,7 +31,7 @@ router = APIRouter(include_in_schema=False)
 FILES_PER_PAGE = 10
 PAGES_PER_FILE = 3  # matching pages shown under each file; the rest are counted
 HITS_PER_FETCH = 200
-MAX_HITS = 2000  # page hits read from the index for one search; beyond that totals read "2000+"
+MAX_HITS = 2000  # page hits read at most for one results page (deep pages of a very common word stop here)
 
 
 # Searching ---------------------------------------------------------------------------------------
@@ -86,10 +86,11 @@ class FoundFile:
 @dataclass
 class FileResults:
     files: list[FoundFile]  # this page of results
-    total: int  # record files found (a lower bound when `more`)
-    more: bool  # the search stopped reading hits at MAX_HITS
+    total: int  # record files found; at least this many when `more`
+    more: bool  # the search stopped reading before the last match: there may be further pages
     page: int
-    page_count: int
+    page_count: int  # at least this many when `more`
+    capped: bool = False  # MAX_HITS matching pages read: the files after them are not shown
 
 
 def find_files(stores: Stores, user: User, filters: SearchFilters, page: int = 1, per_page: int = FILES_PER_PAGE) -> FileResults:
@@ -97,13 +98,17 @@ def find_files(stores: Stores, user: User, filters: SearchFilters, page: int = 1
 
     The index answers with matching pages; they are grouped into files, and a restricted file
     outside the user's scope is dropped here, checked against the catalog (the index cannot
-    express "restricted unless in scope", and the catalog is the truth)."""
+    express "restricted unless in scope", and the catalog is the truth). Hits are read only until
+    the asked-for page and one file beyond it are filled, so a common word in a large archive
+    costs one or two index queries, not a count of every match."""
+    page = max(page, 1)
+    wanted = page * per_page + 1
     index = stores.index()
     catalog = stores.catalog()
     settings = stores.settings
     files: dict[str, FoundFile] = {}
     hidden: set[str] = set()
-    offset, more = 0, False
+    offset, more, capped = 0, False, False
     while True:
         query = SearchQuery(text=filters.text, district=filters.district, tehsil=filters.tehsil,
                             record_type=filters.record_type, year_from=filters.year_from, year_to=filters.year_to,
@@ -127,13 +132,16 @@ def find_files(stores: Stores, user: User, filters: SearchFilters, page: int = 1
         offset += len(result.hits)
         if not result.hits or offset >= result.total:
             break
-        if offset >= MAX_HITS:
+        if len(files) >= wanted:
             more = True
+            break
+        if offset >= MAX_HITS:
+            capped = True
             break
     ordered = list(files.values())
     page_count = max(1, math.ceil(len(ordered) / per_page))
-    page = min(max(page, 1), page_count)
-    return FileResults(ordered[(page - 1) * per_page: page * per_page], len(ordered), more, page, page_count)
+    page = min(page, page_count)
+    return FileResults(ordered[(page - 1) * per_page: page * per_page], len(ordered), more, page, page_count, capped)
 
 
 def _catalog_rows(catalog, file_ids: set[str]) -> dict:
@@ -214,7 +222,7 @@ def record_file_page(number: str, request: Request, user: User = Depends(require
         archived = visible_file(stores.home, row, user, stores.settings)
     except RecordMissing:
         return _missing(request, user, number, row)
-    _audit(request, user, "view", archived)
+    audit_read(request, user, "view", archived)
     citations = stores.eoffice().citing(archived.file_number)
     return render(request, "record.html", {"file": archived, "record": archived.record, "citations": citations})
 
@@ -224,7 +232,7 @@ def page_view(file_id: str, page: int, request: Request, user: User = Depends(re
     archived = _visible_by_id(request, user, file_id)
     if not 1 <= page <= archived.page_count:
         return _missing(request, user, archived.file_number, None, status_code=404)
-    _audit(request, user, "page", archived, page)
+    audit_read(request, user, "page", archived, page)
     return render(request, "page.html", {"file": archived, "record": archived.record,
                                          "page": archived.record.pages[page - 1], "number": page})
 
@@ -237,7 +245,7 @@ def page_image_file(file_id: str, size: str, page: int, request: Request, user: 
     except RecordMissing:
         return Response("no such page", status_code=404, media_type="text/plain")
     if size != "thumb":  # thumbnails come with the record page, which is logged; full pages are read
-        _audit(request, user, "page-image", archived, page)
+        audit_read(request, user, "page-image", archived, page)
     return FileResponse(image, media_type="image/jpeg", headers={"Cache-Control": "private, max-age=3600"})
 
 
@@ -246,7 +254,7 @@ def pdf_file(file_id: str, request: Request, download: bool = False, user: User 
     archived = _visible_by_id(request, user, file_id)
     if archived.pdf is None:
         return Response("the archival PDF is missing", status_code=404, media_type="text/plain")
-    _audit(request, user, "download" if download else "pdf", archived)
+    audit_read(request, user, "download" if download else "pdf", archived)
     return FileResponse(archived.pdf, media_type="application/pdf", filename=f"{archived.file_id}.pdf",
                         content_disposition_type="attachment" if download else "inline",
                         headers={"Cache-Control": "private, no-cache"})
@@ -265,7 +273,7 @@ def eoffice_page(efile_number: str, request: Request, user: User = Depends(requi
 # Helpers ------------------------------------------------------------------------------------------
 
 
-class _NotVisible(Exception):
+class NotVisible(Exception):
     """A /records/ address of a file that is missing or outside the user's scope."""
 
 
@@ -276,30 +284,30 @@ def _visible_by_id(request: Request, user: User, file_id: str) -> ArchivedFile:
         return visible_file(stores.home, row, user, stores.settings)
     except RecordMissing:
         if row is not None:
-            _audit_denied(request, user, row)
-        raise _NotVisible() from None
+            audit_denied(request, user, row)
+        raise NotVisible() from None
 
 
 def _missing(request: Request, user: User, number: str, row, status_code: int = 404) -> Response:
     """The same answer for a file not archived and for one the user may not see."""
     stores = _stores(request)
     if row is not None and not user.can_see(row["district"], row["tehsil"], row["record_type"], stores.settings):
-        _audit_denied(request, user, row)
+        audit_denied(request, user, row)
     citations = stores.eoffice().citing(number)
     return render(request, "missing.html", {"what": f"record file {number}", "citations": citations}, status_code=status_code)
 
 
-def _audit(request: Request, user: User, action: str, archived: ArchivedFile, page: int | None = None, via: str = "web") -> None:
+def audit_read(request: Request, user: User, action: str, archived: ArchivedFile, page: int | None = None, via: str = "web") -> None:
     client = request.client.host if request.client else None
     _stores(request).audit().record(user.name, action, archived.file_number, archived.file_id, page, via, client)
 
 
-def _audit_denied(request: Request, user: User, row, via: str = "web") -> None:
+def audit_denied(request: Request, user: User, row, via: str = "web") -> None:
     client = request.client.host if request.client else None
     _stores(request).audit().record(user.name, "denied", row["file_number"], row["file_id"], None, via, client)
 
 
-def not_visible_handler(request: Request, exc: _NotVisible) -> Response:
+def not_visible_handler(request: Request, exc: NotVisible) -> Response:
     return render(request, "missing.html", {"what": "this record file", "citations": []}, status_code=404)
 
 
