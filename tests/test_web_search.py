@@ -9,8 +9,10 @@ from fastapi.testclient import TestClient
 
 import web.search
 from pipeline.audit import AuditLog
+from pipeline.config import ElasticsearchSettings, IndexSettings
 from tests.web_fixtures import app_client, web_archive  # noqa: F401 (fixtures)
 from tests.web_fixtures import WebArchive, archive_record, log_in, record_file
+from web.app import create_app
 
 
 def file_numbers(html: str) -> list[str]:
@@ -226,3 +228,17 @@ def test_a_search_matching_too_many_pages_says_it_shows_only_the_best(app_client
     html = app_client.get("/search", params={"q": "village"}).text
     assert "Only the best matches are shown." in html
     assert 'rel="next"' not in html
+
+
+def test_with_the_index_down_files_still_open_by_number(web_archive: WebArchive) -> None:
+    # GIVEN the installation pointed at an Elasticsearch that is not running
+    dead = web_archive.settings.model_copy(update={"index": IndexSettings(
+        backend="elasticsearch", elasticsearch=ElasticsearchSettings(url="http://127.0.0.1:9", index_prefix="daftar-down"))})
+    with TestClient(create_app(web_archive.home, dead), follow_redirects=False) as client:
+        log_in(client, "bashir")
+        # THEN search says so plainly, and the file opens by its number all the same
+        words = client.get("/search", params={"q": "khasra"})
+        assert words.status_code == 503 and "Opening a file by its number still works." in words.text
+        assert client.get("/search", params={"q": "rev/tsl-05/1987/42"}).headers["location"] == "/files/REV/TSL-05/1987/0042"
+        assert client.get("/files/REV/TSL-05/1987/0042").status_code == 200
+        assert client.get("/api/search", params={"q": "khasra"}).status_code == 503

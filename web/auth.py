@@ -74,13 +74,16 @@ def load_secret_key(home: Path) -> bytes:
 
 # Who is asking ------------------------------------------------------------------------------------
 
+_UNKNOWN = object()  # the request's user is not looked up yet (None means looked up: nobody)
+
 
 def current_user(request: Request) -> User | None:
     """The user of the request's bearer token or session cookie, looked up once per request."""
-    if "user" in request.state._state:
-        return request.state.user
+    known = getattr(request.state, "daftar_user", _UNKNOWN)
+    if known is not _UNKNOWN:
+        return known
     user = _bearer_user(request) or _session_user(request)
-    request.state.user = user
+    request.state.daftar_user = user
     return user
 
 
