@@ -7,7 +7,9 @@ to the audit log. The OpenAPI description is at /openapi.json and readable at /d
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, HTTPException, Request
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import RedirectResponse
 from pydantic import BaseModel, Field
 
@@ -125,14 +127,14 @@ def _stores(request: Request) -> Stores:
 @router.get("/search", response_model=SearchResponse, summary="Search record files by words or file number")
 def api_search(
     request: Request,
-    q: str,
-    district: str | None = None,
-    tehsil: str | None = None,
-    record_type: str | None = None,
-    year_from: int | None = None,
-    year_to: int | None = None,
-    language: str | None = None,
-    page: int = 1,
+    q: Annotated[str, Query(description="words, a \"quoted phrase\", or a file number in any spelling")],
+    district: Annotated[str | None, Query(description="only this district")] = None,
+    tehsil: Annotated[str | None, Query(description="only this tehsil")] = None,
+    record_type: Annotated[str | None, Query(description="only this record type (mutation, court-case, ...)")] = None,
+    year_from: Annotated[int | None, Query(description="only files of this year or later")] = None,
+    year_to: Annotated[int | None, Query(description="only files of this year or earlier")] = None,
+    language: Annotated[str | None, Query(description="only files with pages in this language: eng, urd, hin")] = None,
+    page: Annotated[int, Query(ge=1, description="results page, 10 files a page")] = 1,
     user: User = Depends(require_api_user),
 ) -> SearchResponse:
     """Words in English, Urdu or Hindi (every word must match; "quoted phrase" for a phrase), or a
