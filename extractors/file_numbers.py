@@ -1,0 +1,160 @@
+"""File numbers: matched against the district's configured patterns, normalized, validated, and
+chosen among the sources that name one (barcode > manifest > folder > text).
+
+A record file filed under the wrong number is lost, so nothing here guesses: a value that matches
+no configured pattern, or names a year out of range, is not a file number; two sources that
+disagree are flagged for review with both values, never silently decided.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+
+from extractors.barcodes import code39_raw_form
+from pipeline.config import FileNumberPattern
+from pipeline.model import Barcode, FileNumber, FileNumberSource
+from pipeline.text import ascii_digits
+
+# Most trusted first. A barcode was printed from the register; a manifest was typed by the
+# scanning team; a folder name was typed in a hurry; OCR text can misread any character.
+TRUST_ORDER: tuple[FileNumberSource, ...] = ("barcode", "manifest", "folder", "text", "provisional")
+
+# Characters that OCR, keyboards and label printers use for the same separator.
+_SEPARATOR_VARIANTS = str.maketrans(
+    {
+        "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2212": "-",  # dashes
+        "\u2044": "/", "\u2215": "/", "\uff0f": "/", "\u06d4": ".",  # fraction/division slash, Urdu full stop
+        "\u060c": ",",  # Arabic comma
+    }
+)
+# Invisible marks that bidi editors, pdftotext and Urdu keyboards leave inside numbers.
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\ufeff\u00ad"))
+
+def clean_value(raw: str) -> str:
+    """The value with its digits in ASCII, invisible marks gone, separator look-alikes unified,
+    surrounding space and quotes trimmed. Letters keep their case here."""
+    text = unicodedata.normalize("NFKC", raw).translate(_INVISIBLE).translate(_SEPARATOR_VARIANTS)
+    return ascii_digits(text).strip().strip("\"'`:;,.")
+
+
+def _compiled(pattern: FileNumberPattern) -> re.Pattern[str]:
+    # case-insensitive: labels and folders are typed in either case; output is upper case
+    return re.compile(pattern.regex, re.IGNORECASE)
+
+
+def _normalized_parts(match: re.Match[str], pattern: FileNumberPattern) -> dict[str, str] | None:
+    """The named parts upper-cased, the serial zero padded; None if the year is out of range."""
+    parts = {name: (value or "").upper() for name, value in match.groupdict().items()}
+    for name, value in parts.items():
+        parts[name] = re.sub(r"\s+", "", value)
+    if parts.get("year"):
+        year = int(parts["year"]) if parts["year"].isdigit() else None
+        if year is None or not pattern.year_range[0] <= year <= pattern.year_range[1]:
+            return None
+    if parts.get("serial", "").isdigit():
+        parts["serial"] = parts["serial"].lstrip("0").zfill(pattern.serial_width) if int(parts["serial"]) else None
+        if parts["serial"] is None:  # serial 0 is never issued; a misread
+            return None
+    return parts
+
+
+def normalize_file_number(raw: str, patterns: Sequence[FileNumberPattern], source: FileNumberSource) -> FileNumber | None:
+    """The file number `raw` spells under the first configured pattern that matches all of it,
+    in its canonical form; None if no pattern matches or the year is out of range."""
+    value = clean_value(raw)
+    for pattern in patterns:
+        match = _compiled(pattern).fullmatch(value)
+        if not match:
+            continue
+        parts = _normalized_parts(match, pattern)
+        if parts is None:
+            continue
+        try:
+            normalized = pattern.normalized.format(**parts)
+        except (KeyError, IndexError, ValueError):
+            continue  # a format naming a group the regex lacks: a config error, not a match
+        return FileNumber(raw=raw, normalized=normalized, source=source, pattern=pattern.name)
+    return None
+
+
+def find_file_numbers(text: str, patterns: Sequence[FileNumberPattern], source: FileNumberSource = "text") -> list[FileNumber]:
+    """Every file number written in OCR (or any) text, in reading order, each once."""
+    cleaned = clean_value_keep_layout(text)
+    found: list[FileNumber] = []
+    seen: set[str] = set()
+    for pattern in patterns:
+        # a match must not be glued to more letters or digits: "XREV/..." or ".../00421" is another value
+        bounded = re.compile(r"(?<![0-9A-Za-z])(?:" + pattern.regex + r")(?![0-9A-Za-z])", re.IGNORECASE)
+        for match in bounded.finditer(cleaned):
+            number = normalize_file_number(match.group(0), [pattern], source)
+            if number and number.normalized not in seen:
+                seen.add(number.normalized)
+                found.append((match.start(), number))  # type: ignore[arg-type]
+    found.sort(key=lambda item: item[0])  # type: ignore[index]
+    return [number for _, number in found]  # type: ignore[misc]
+
+
+def clean_value_keep_layout(text: str) -> str:
+    """Like clean_value, for running text: same length mapping is not needed, only the spelling."""
+    return ascii_digits(unicodedata.normalize("NFKC", text).translate(_INVISIBLE).translate(_SEPARATOR_VARIANTS))
+
+
+def is_separator(value: str, separator_pattern: str) -> bool:
+    """Whether a barcode value marks a separator sheet (full match, case-insensitive)."""
+    return re.fullmatch(separator_pattern, clean_value(value), re.IGNORECASE) is not None
+
+
+def file_numbers_from_barcodes(barcodes: Iterable[Barcode], patterns: Sequence[FileNumberPattern], separator_pattern: str | None = None) -> list[FileNumber]:
+    """The file numbers that barcodes on a page or file carry, each once, in reading order.
+    Chosen by pattern, not by which barcode came first: separators and unrelated old labels are
+    skipped because they match no pattern."""
+    found: list[FileNumber] = []
+    seen: set[str] = set()
+    for barcode in barcodes:
+        if separator_pattern and is_separator(barcode.value, separator_pattern):
+            continue
+        number = normalize_file_number(barcode.value, patterns, "barcode")
+        if number is None and barcode.symbology == "code39":
+            raw = code39_raw_form(barcode.value)
+            number = normalize_file_number(raw, patterns, "barcode") if raw else None
+        if number and number.normalized not in seen:
+            seen.add(number.normalized)
+            found.append(number)
+    return found
+
+
+def choose_file_number(candidates: Sequence[FileNumber]) -> tuple[FileNumber | None, list[str]]:
+    """The file number of a record file and the review flags, from every candidate seen.
+
+    The most trusted source wins. Flags:
+    - "no-file-number": no candidate at all (the caller gives a provisional id);
+    - "conflicting-file-numbers: A (barcode) != B (folder)": sources name different numbers;
+    - "several-file-numbers-in-barcode: A, B": the most trusted source itself names several.
+    Text candidates disagreeing with a better source are not a conflict: OCR text cites other
+    files (a previous mutation, an appeal) all the time. They only decide when nothing better exists.
+    """
+    if not candidates:
+        return None, ["no-file-number"]
+    by_source: dict[str, list[FileNumber]] = {}
+    for candidate in candidates:
+        values = by_source.setdefault(candidate.source, [])
+        if all(existing.normalized != candidate.normalized for existing in values):
+            values.append(candidate)
+    ranked = [source for source in TRUST_ORDER if source in by_source]
+    best_source = ranked[0]
+    chosen = by_source[best_source][0]
+    flags: list[str] = []
+    if len(by_source[best_source]) > 1:
+        values = ", ".join(c.normalized for c in by_source[best_source])
+        flags.append(f"several-file-numbers-in-{best_source}: {values}")
+    for source in ranked[1:]:
+        if source in ("text", "provisional"):
+            continue
+        for other in by_source[source]:
+            if other.normalized != chosen.normalized:
+                flags.append(f"conflicting-file-numbers: {chosen.normalized} ({best_source}) != {other.normalized} ({source})")
+    if best_source == "text" and len(by_source["text"]) == 1:
+        flags.append("file-number-from-text-only")
+    return chosen, flags
