@@ -31,6 +31,7 @@ class OcrOptions:
     languages: tuple[str, ...]
     jobs: int = 1
     timeout: float = 300.0
+    page_segmentation: int = 6
 
 
 def tesseract_env() -> dict[str, str]:
@@ -65,6 +66,7 @@ def ocr_pdf(source: Path, out: Path, ocr_pages: list[int], page_total: int, opti
         "--optimize", "0",
         "--jobs", str(max(1, options.jobs)),
         "-l", "+".join(options.languages),
+        "--tesseract-pagesegmode", str(options.page_segmentation),
         # A timeout of 0 OCRs nothing: a file of only blank pages still gets its archival PDF.
         "--tesseract-timeout", str(options.timeout if ocr_pages else 0),
         "--sidecar", str(sidecar),

@@ -193,7 +193,8 @@ class StackProcessor:
         to_read = [i + 1 for i, page in enumerate(chunk_pages) if not page.blank]
         languages = tuple(draft.pending_langs or self.languages)
         out = images_pdf.with_name(images_pdf.name.replace("-images", "-ocr"))
-        options = ocr.OcrOptions(languages=languages, jobs=self.jobs, timeout=self.settings.ocr.tesseract_timeout)
+        options = ocr.OcrOptions(languages=languages, jobs=self.jobs, timeout=self.settings.ocr.tesseract_timeout,
+                                 page_segmentation=self.settings.ocr.page_segmentation)
         result = ocr.ocr_pdf(images_pdf, out, to_read, len(chunk_pages), options)
         for page, text, confidence in zip(chunk_pages, result.texts, result.confidences):
             page.text, page.confidence = text, confidence
