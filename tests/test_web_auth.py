@@ -171,3 +171,12 @@ def test_the_progress_dashboard_uses_the_same_log_in_and_scope(web_archive: WebA
         log_in(client, "dc-anantnag")
         assert client.get("/progress/anantnag").status_code == 200
         assert "bijbehara" in client.get("/progress.csv").text
+
+
+def test_session_lengths_come_from_the_environment(monkeypatch) -> None:
+    from web.auth import session_policy_from_env
+
+    monkeypatch.setenv("DAFTAR_SESSION_IDLE_MINUTES", "15")
+    monkeypatch.setenv("DAFTAR_SESSION_HOURS", "8")
+    policy = session_policy_from_env()
+    assert (policy.idle, policy.lifetime) == (900, 8 * 3600)

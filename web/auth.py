@@ -8,6 +8,7 @@
   SHA-256 is stored); a browser session is accepted too.
 - Forms that change state (log-out) carry a CSRF token derived from the session id.
 
+Session lengths: DAFTAR_SESSION_IDLE_MINUTES (default 120) and DAFTAR_SESSION_HOURS (default 12).
 The secret key comes from DAFTAR_SECRET_KEY, else from `<home>/secret.key`, made once with
 permissions 0600. It is never in the repository.
 """
@@ -49,6 +50,15 @@ class SessionPolicy:
     lifetime: float = 12 * 3600
     max_failures: int = 10  # wrong passwords for one name within `failure_window` before a pause
     failure_window: float = 15 * 60
+
+
+def session_policy_from_env() -> SessionPolicy:
+    """DAFTAR_SESSION_IDLE_MINUTES and DAFTAR_SESSION_HOURS override the defaults (2 h idle, 12 h)."""
+    default = SessionPolicy()
+    idle = os.environ.get("DAFTAR_SESSION_IDLE_MINUTES")
+    lifetime = os.environ.get("DAFTAR_SESSION_HOURS")
+    return SessionPolicy(idle=float(idle) * 60 if idle else default.idle,
+                         lifetime=float(lifetime) * 3600 if lifetime else default.lifetime)
 
 
 class LoginRequired(Exception):
@@ -218,6 +228,6 @@ def _same_origin(request: Request) -> bool:
 def install(app) -> None:
     """Set the app's auth state: secret key, session policy, clock, failed log-in counter."""
     app.state.secret_key = load_secret_key(app.state.home)
-    app.state.session_policy = getattr(app.state, "session_policy", None) or SessionPolicy()
+    app.state.session_policy = getattr(app.state, "session_policy", None) or session_policy_from_env()
     app.state.clock = time.time
     app.state.failed_logins = _FailedLogins()

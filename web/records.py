@@ -67,7 +67,7 @@ def canonical_number(raw: str, catalog: Catalog, settings: Settings) -> tuple[st
     Tried in turn: the value as typed (a normalized number or an archive folder name), the
     districts' patterns (any spelling a pattern reads), then the cleaned upper-case value
     (provisional numbers typed in lower case)."""
-    value = raw.strip()
+    value = raw.strip().rstrip("/")  # a trailing slash added by a mail client or a hand-typed link
     if not value:
         return None, None
     row = catalog.record_file(value)
