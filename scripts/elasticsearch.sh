@@ -59,7 +59,7 @@ fetch_distribution() {
     command -v mvn >/dev/null || die "mvn not found: it fetches Elasticsearch from Maven Central"
     mkdir -p "$CACHE"
     log "fetching $ARTIFACT with Maven"
-    mvn -q -B dependency:copy -Dartifact="$ARTIFACT" -DoutputDirectory="$CACHE" >&2 \
+    mvn -q -B -Dstyle.color=never dependency:copy -Dartifact="$ARTIFACT" -DoutputDirectory="$CACHE" >&2 \
       || die "could not fetch $ARTIFACT"
   fi
   if [[ ! -x $ES_HOME/bin/elasticsearch ]]; then
