@@ -67,12 +67,12 @@ class Condition:
 
 
 def random_file_number(rng: random.Random) -> tuple[str, str]:
-    """A printed file number as an office writes it, and its normalized spelling."""
-    office, section = rng.choice(OFFICES), rng.choice(SECTIONS)
-    number = f"{section}-{rng.randint(1, 40):02d}" if rng.random() < 0.7 else section
+    """A printed file number as an office writes it (serial padded or not), and its
+    normalized spelling under REVENUE_PATTERN."""
+    office, section = rng.choice(OFFICES), f"{rng.choice(SECTIONS)}-{rng.randint(1, 40):02d}"
     year, serial = rng.randint(1950, 2024), rng.randint(1, 9999)
     printed_serial = f"{serial:04d}" if rng.random() < 0.6 else str(serial)
-    return f"{office}/{number}/{year}/{printed_serial}", f"{office}/{number}/{year}/{serial:04d}"
+    return f"{office}/{section}/{year}/{printed_serial}", f"{office}/{section}/{year}/{serial:04d}"
 
 
 def barcode_modules(value: str, symbology: str) -> np.ndarray:

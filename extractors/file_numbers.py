@@ -62,21 +62,71 @@ def _normalized_parts(match: re.Match[str], pattern: FileNumberPattern) -> dict[
 
 def normalize_file_number(raw: str, patterns: Sequence[FileNumberPattern], source: FileNumberSource) -> FileNumber | None:
     """The file number `raw` spells under the first configured pattern that matches all of it,
-    in its canonical form; None if no pattern matches or the year is out of range."""
+    in its canonical form; None if no pattern matches, the year is out of range or a configured
+    check digit is wrong."""
     value = clean_value(raw)
-    for pattern in patterns:
-        match = _compiled(pattern).fullmatch(value)
-        if not match:
-            continue
-        parts = _normalized_parts(match, pattern)
-        if parts is None:
-            continue
-        try:
-            normalized = pattern.normalized.format(**parts)
-        except (KeyError, IndexError, ValueError):
-            continue  # a format naming a group the regex lacks: a config error, not a match
-        return FileNumber(raw=raw, normalized=normalized, source=source, pattern=pattern.name)
+    spellings = [value]
+    if "_" in value:  # a folder name: "/" cannot be in one, "_" stands for it (FileNumber.slug)
+        spellings.append(value.replace("_", "/"))
+    for spelling in spellings:
+        for pattern in patterns:
+            normalized = _normalize_with(spelling, pattern)
+            if normalized is not None:
+                return FileNumber(raw=raw, normalized=normalized, source=source, pattern=pattern.name)
     return None
+
+
+def _normalize_with(value: str, pattern: FileNumberPattern) -> str | None:
+    match = _compiled(pattern).fullmatch(value)
+    if not match:
+        return None
+    parts = _normalized_parts(match, pattern)
+    if parts is None:
+        return None
+    algorithm = getattr(pattern, "check_digit", None)  # optional config field, see check_digit_ok
+    if algorithm and algorithm != "none":
+        body = "".join(ch for name, part in parts.items() if name != "check" for ch in part if ch.isdigit())
+        if not check_digit_ok(body + parts.get("check", ""), algorithm):
+            return None
+    try:
+        return pattern.normalized.format(**parts)
+    except (KeyError, IndexError, ValueError):
+        return None  # a format naming a group the regex lacks: a config error, not a match
+
+
+def check_digit_ok(digits: str, algorithm: str) -> bool:
+    """Whether `digits` (the number's digits followed by its check character) carry a valid
+    check, for the algorithms a district may configure:
+
+    - "luhn": ISO/IEC 7812 (Luhn), one check digit;
+    - "mod10": GS1 weights 3,1 from the right, one check digit;
+    - "mod11": weights 2,3,4,5,6,7 from the right, check = (11 - sum mod 11) mod 11, 10 as "X";
+    - "mod97": ISO 7064 MOD 97-10, two check digits, the whole number mod 97 is 1.
+    """
+    digits = digits.upper()
+    if algorithm == "mod97":
+        return len(digits) > 2 and digits.isdigit() and int(digits) % 97 == 1
+    if len(digits) < 2:
+        return False
+    body, check = digits[:-1], digits[-1]
+    if not body.isdigit():
+        return False
+    reversed_body = [int(ch) for ch in reversed(body)]
+    if algorithm == "luhn":
+        total = 0
+        for position, digit in enumerate(reversed_body):
+            if position % 2 == 0:  # every second digit from the right, the check digit excluded
+                digit = digit * 2 - 9 if digit * 2 > 9 else digit * 2
+            total += digit
+        return check.isdigit() and (total + int(check)) % 10 == 0
+    if algorithm == "mod10":
+        total = sum(digit * (3 if position % 2 == 0 else 1) for position, digit in enumerate(reversed_body))
+        return check.isdigit() and (10 - total % 10) % 10 == int(check)
+    if algorithm == "mod11":
+        total = sum(digit * (2 + position % 6) for position, digit in enumerate(reversed_body))
+        expected = (11 - total % 11) % 11
+        return check == ("X" if expected == 10 else str(expected))
+    raise ValueError(f"unknown check digit algorithm {algorithm!r}")
 
 
 def find_file_numbers(text: str, patterns: Sequence[FileNumberPattern], source: FileNumberSource = "text") -> list[FileNumber]:
@@ -126,14 +176,15 @@ def file_numbers_from_barcodes(barcodes: Iterable[Barcode], patterns: Sequence[F
 
 
 def choose_file_number(candidates: Sequence[FileNumber]) -> tuple[FileNumber | None, list[str]]:
-    """The file number of a record file and the review flags, from every candidate seen.
+    """The file number of a record file and its review flags, from every candidate seen.
 
-    The most trusted source wins. Flags:
+    The most trusted source wins (barcode > manifest > folder > text). Flags:
     - "no-file-number": no candidate at all (the caller gives a provisional id);
-    - "conflicting-file-numbers: A (barcode) != B (folder)": sources name different numbers;
-    - "several-file-numbers-in-barcode: A, B": the most trusted source itself names several.
-    Text candidates disagreeing with a better source are not a conflict: OCR text cites other
-    files (a previous mutation, an appeal) all the time. They only decide when nothing better exists.
+    - "conflicting-file-numbers: A (barcode) != B (folder)": one per other value that the
+      best source itself or a manifest or folder names; the record keeps both for review;
+    - "file-number-from-text-only": only OCR text named it, so a misread digit is possible.
+    Text naming other numbers besides a better source is not a conflict: orders cite earlier
+    files (a previous mutation, an appeal) all the time.
     """
     if not candidates:
         return None, ["no-file-number"]
@@ -146,15 +197,12 @@ def choose_file_number(candidates: Sequence[FileNumber]) -> tuple[FileNumber | N
     best_source = ranked[0]
     chosen = by_source[best_source][0]
     flags: list[str] = []
-    if len(by_source[best_source]) > 1:
-        values = ", ".join(c.normalized for c in by_source[best_source])
-        flags.append(f"several-file-numbers-in-{best_source}: {values}")
-    for source in ranked[1:]:
-        if source in ("text", "provisional"):
+    for source in ranked:
+        if source in ("text", "provisional") and source != best_source:
             continue
         for other in by_source[source]:
             if other.normalized != chosen.normalized:
                 flags.append(f"conflicting-file-numbers: {chosen.normalized} ({best_source}) != {other.normalized} ({source})")
-    if best_source == "text" and len(by_source["text"]) == 1:
+    if best_source == "text":
         flags.append("file-number-from-text-only")
     return chosen, flags
