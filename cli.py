@@ -269,8 +269,9 @@ def reindex(home: HomeOption = None) -> None:
     try:
         index = open_index(root, settings)
         try:
-            if hasattr(index, "reindex"):  # Elasticsearch: new version behind the alias first
-                console.print(f"new index version: {index.reindex()}")
+            if hasattr(index, "reindex"):  # Elasticsearch: a new version, then the alias swapped
+                console.print(index.reindex())
+                return
             outcome = reindex_all(catalog, index, root)
         finally:
             index.close()

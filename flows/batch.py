@@ -21,6 +21,7 @@ from prefect.futures import as_completed  # noqa: E402
 from prefect.task_runners import ThreadPoolTaskRunner  # noqa: E402
 
 from indexers import IndexUnavailable, open_index  # noqa: E402
+from flows.progress_artifact import publish_progress_artifact  # noqa: E402
 from pipeline.archive import exclusive_run  # noqa: E402
 from pipeline.catalog import Catalog  # noqa: E402
 from pipeline.config import Settings  # noqa: E402
@@ -47,7 +48,8 @@ def _run(batches: list[Batch], home: Path, settings: Settings, now: dt.datetime,
     with exclusive_run(home):
         _run_locked(batches, home, settings, now, progress, report)
     report.seconds = time.perf_counter() - started
-    _publish(report)
+    create_markdown_artifact(key="nightly-batch-report", markdown=report.markdown(), description=report.summary())
+    publish_progress_artifact(home, settings, now.date())
     return report
 
 
@@ -101,10 +103,6 @@ def _index(catalog: Catalog, home: Path, settings: Settings) -> IndexOutcome:
         return index_pending(catalog, index, home)
     finally:
         index.close()
-
-
-def _publish(report: BatchReport) -> None:
-    create_markdown_artifact(key="nightly-batch-report", markdown=report.markdown(), description=report.summary())
 
 
 def _task_runner(settings: Settings) -> ThreadPoolTaskRunner:
