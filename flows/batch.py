@@ -76,6 +76,7 @@ def _run_locked(batches: list[Batch], home: Path, settings: Settings, now: dt.da
         }
         if progress:
             progress(0, len(futures), 0)
+        index = _Indexer(catalog, home, settings)
         for finished, future in enumerate(as_completed(list(futures)), 1):
             stack = futures[future]
             try:
@@ -86,23 +87,40 @@ def _run_locked(batches: list[Batch], home: Path, settings: Settings, now: dt.da
                 retry_stack(catalog, stack, f"processing failed, retried next run: {type(error).__name__}: {error}", now, report)
             else:
                 record_result(catalog, home, result, now, report)
+                index.catch_up()
             if progress:
                 progress(finished, len(futures), report.pages)
-        outcome = _index(catalog, home, settings)
+        outcome = index.finish()
         report.index_pending, report.index_error = outcome.pending, outcome.error
     finally:
         catalog.close()
 
 
-def _index(catalog: Catalog, home: Path, settings: Settings) -> IndexOutcome:
-    try:
-        index = open_index(home, settings)
-    except IndexUnavailable as error:
-        return IndexOutcome(0, len(catalog.pending_index()), str(error))
-    try:
-        return index_pending(catalog, index, home)
-    finally:
-        index.close()
+class _Indexer:
+    """Indexes record files as their stacks finish, so search fills during the night. After the
+    first failure it stops trying until the end of the run (no waiting on a dead server per
+    stack); the catalog keeps everything not indexed for the next run."""
+
+    def __init__(self, catalog: Catalog, home: Path, settings: Settings):
+        self.catalog, self.home, self.settings = catalog, home, settings
+        self.failed = False
+
+    def catch_up(self) -> None:
+        if not self.failed:
+            self.failed = self._try().error is not None
+
+    def finish(self) -> IndexOutcome:
+        return self._try()
+
+    def _try(self) -> IndexOutcome:
+        try:
+            index = open_index(self.home, self.settings)
+        except IndexUnavailable as error:
+            return IndexOutcome(0, len(self.catalog.pending_index()), str(error))
+        try:
+            return index_pending(self.catalog, index, self.home)
+        finally:
+            index.close()
 
 
 def _task_runner(settings: Settings) -> ThreadPoolTaskRunner:
