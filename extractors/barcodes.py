@@ -351,7 +351,7 @@ def read_region(image: np.ndarray, region: Region) -> list[Reading]:
 
 # Bands of the bars' height averaged into one profile each, as fractions from the top.
 PROFILE_BANDS = ((0.1, 0.9), (0.05, 0.35), (0.35, 0.65), (0.65, 0.95))
-PROFILE_VARIANTS = ((2, 0.0), (3, 1.0), (2, 2.0))  # (upsampling, unsharp amount)
+PROFILE_VARIANTS = ((2, 0.0), (3, 1.0), (3, 2.0), (4, 1.0), (4, 3.0))  # (upsampling, unsharp amount)
 
 
 def read_bar_profiles(crop: np.ndarray) -> list[Reading]:
@@ -370,10 +370,10 @@ def read_bar_profiles(crop: np.ndarray) -> list[Reading]:
     for band_top, band_bottom in PROFILE_BANDS:
         y0, y1 = top + int(height * band_top), top + max(int(height * band_bottom), int(height * band_top) + 1)
         profile = crop[y0:y1].astype(np.float32).mean(axis=0)
+        x0, x1 = _bar_columns(profile)
         for upsample, amount in PROFILE_VARIANTS:
             for reading in _read_profile(profile, upsample, amount):
                 barcode = reading.barcode
-                x0, x1 = reading.corners[:, 0].min() / upsample, reading.corners[:, 0].max() / upsample
                 located = Reading(barcode, np.array([[x0, top], [x1, top], [x1, bottom], [x0, bottom]], np.float64))
                 if barcode.symbology in CHECKED_SYMBOLOGIES:
                     return [located]
@@ -397,14 +397,34 @@ def _read_profile(profile: np.ndarray, upsample: int, amount: float) -> list[Rea
     return readings or pyzbar_readings(strip, ZBAR_LINEAR_SYMBOLS)
 
 
+def _bar_columns(profile: np.ndarray) -> tuple[float, float]:
+    """First and last column with a bar edge: where the code lies along the profile (zbar
+    places a 1D code it read from a strip at one point, not over its length)."""
+    edges = np.abs(np.diff(profile))
+    columns = np.nonzero(edges > edges.max() * 0.25)[0]
+    return (float(columns.min()), float(columns.max() + 1)) if len(columns) else (0.0, float(len(profile)))
+
+
 def _bar_rows(crop: np.ndarray) -> tuple[int, int] | None:
-    """First and last row of the bars in an upright crop: rows where the horizontal gradient
-    is at least half the strongest row's. None if fewer than 4 rows qualify."""
-    gradient = np.abs(cv2.Sobel(crop, cv2.CV_16S, 1, 0, ksize=3)).mean(axis=1)
-    rows = np.nonzero(gradient > gradient.max() * 0.5)[0]
-    if len(rows) < 4:
+    """First and last row of the bars in an upright crop: the run of rows, around the row with
+    the strongest horizontal gradient, that show the same column pattern as it. Text above or
+    below (the printed value, the page) has strong gradients too, but not the bars' pattern."""
+    image = crop.astype(np.float32)
+    strength = np.abs(np.diff(image, axis=1)).mean(axis=1)
+    best = int(np.argmax(strength))
+    reference = image[max(0, best - 2) : best + 3].mean(axis=0)
+    reference = reference - reference.mean()
+    centred = image - image.mean(axis=1, keepdims=True)
+    norms = np.linalg.norm(centred, axis=1) * max(float(np.linalg.norm(reference)), 1e-6)
+    alike = (centred @ reference) / np.maximum(norms, 1e-6) > 0.6
+    top = bottom = best
+    while top > 0 and alike[top - 1]:
+        top -= 1
+    while bottom < len(alike) - 1 and alike[bottom + 1]:
+        bottom += 1
+    if bottom - top < 3:
         return None
-    return int(rows.min()), int(rows.max()) + 1
+    return top, bottom + 1
 
 
 def upright_crop(image: np.ndarray, region: Region, margin: float = 0.2) -> tuple[np.ndarray, np.ndarray]:
@@ -509,15 +529,17 @@ def _as_grey(image: np.ndarray) -> np.ndarray:
 # --- the CLI's view -------------------------------------------------------------------------
 
 
-def describe_barcodes(paths: Sequence[Path]) -> list[dict]:
-    """What `daftar barcodes` shows: per input, per page, every barcode read. Pages are read
-    one at a time, so a 500-page PDF costs one page of memory."""
+def describe_barcodes(paths: Sequence[Path], dpi: int = 300) -> list[dict]:
+    """What `daftar barcodes` shows: per input, per page, every barcode read (value, symbology,
+    1-based page, box as [left, top, width, height] in page pixels, decoder). Pages are read one
+    at a time, so a 500-page PDF costs one page of memory; PDFs are rendered at `dpi`. An input
+    that cannot be read gets an "error" and the others are still described."""
     described = []
     for path in paths:
         path = Path(path)
         entry: dict = {"path": str(path), "pages": [], "barcodes": []}
         try:
-            for page in iter_pages(path):
+            for page in iter_pages(path, dpi=dpi):
                 barcodes = [_barcode_dict(barcode, page.index + 1) for barcode in read_barcodes(page.image)]
                 entry["pages"].append({"page": page.index + 1, "barcodes": barcodes})
                 entry["barcodes"].extend(barcodes)
