@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.model import Batch, SourceFile, Stack
-from pipeline.pages import IMAGE_SUFFIXES, SCAN_SUFFIXES
+from pipeline.pages import IMAGE_SUFFIXES
 
 MANIFEST = "manifest.csv"
 LOOSE_STACK = "_loose"
@@ -73,7 +73,7 @@ def stack_paths(batch: Batch) -> dict[str, list[Path]]:
     if loose:
         stacks[LOOSE_STACK] = loose
     for folder in _subfolders(batch.path):
-        files = [p for p in _iter_files(folder)]
+        files = _iter_files(folder)
         if files:
             stacks[folder.name] = files
     return stacks
@@ -137,7 +137,3 @@ def read_manifest(batch: Batch) -> dict[str, ManifestEntry]:
                 known = {k: row.get(k, "") for k in ManifestEntry.__dataclass_fields__}
                 entries[row["source"]] = ManifestEntry(**known)
     return entries
-
-
-def is_scan(path: Path) -> bool:
-    return path.suffix.lower() in SCAN_SUFFIXES
