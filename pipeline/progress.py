@@ -90,11 +90,15 @@ class Status(StrEnum):
 # From worst to best: a district shows the first of these any of its tehsils has.
 STATUS_SEVERITY = [Status.BEHIND, Status.AT_RISK, Status.NOT_STARTED, Status.ON_TRACK, Status.DONE, Status.NO_TARGET]
 
-# What a review flag means, for people.
+# What each kind of review flag means, for people. A flag is its kind, optionally followed by a
+# colon and details ("low-ocr-confidence: pages 2, 5"); flags are counted by kind.
 FLAG_LABELS = {
     "no-file-number": "no file number found",
     "conflicting-file-numbers": "conflicting file numbers",
+    "file-number-from-text-only": "file number read from the text only",
+    "duplicate-file-number": "file number used twice",
     "low-ocr-confidence": "low OCR confidence",
+    "text-layer-missing": "pages without text",
     "blank-pages": "blank pages",
 }
 
@@ -130,7 +134,7 @@ class TehsilProgress:
     files_done: int
     pages_done: int
     flagged: int  # record files with at least one review flag
-    flagged_by_kind: dict[str, int]  # a file with two flags counts under both
+    flagged_by_kind: dict[str, int]  # by flag kind (see FLAG_LABELS); a file with two flags counts under both
     # pace and plan
     pace_files_per_day: float  # last 7 working days: the current pace
     pace_pages_per_day: float
@@ -331,6 +335,18 @@ def worst_status(statuses: Iterable[Status]) -> Status:
     return Status.NO_TARGET
 
 
+def flag_kind(flag: str) -> str:
+    """The kind of a review flag: the text before its details."""
+    return flag.split(":", 1)[0].strip()
+
+
+def describe_flag(flag: str) -> str:
+    """A review flag in words, details kept: "low OCR confidence: pages 2, 5"."""
+    kind, _, details = flag.partition(":")
+    label = FLAG_LABELS.get(kind.strip(), kind.strip().replace("-", " "))
+    return f"{label}: {details.strip()}" if details.strip() else label
+
+
 def reason_kind(reason: str | None) -> str:
     """The kind of a quarantine reason, to count like problems together: the text before any colon or
     parenthesis, numbers replaced by N ("corrupt PDF: ..." and "corrupt PDF: ..." are one problem
@@ -385,7 +401,7 @@ def _read_counts(catalog: Catalog, district: str | None) -> dict[tuple[str, str]
         f"SELECT district, tehsil, flag.value AS kind, COUNT(*) AS n FROM record_files, json_each(record_files.flags) AS flag "
         f"{where} GROUP BY district, tehsil, kind", args
     ):
-        counts[row["district"], row["tehsil"]].flags[row["kind"]] += row["n"]
+        counts[row["district"], row["tehsil"]].flags[flag_kind(row["kind"])] += row["n"]
     return counts
 
 

@@ -23,7 +23,7 @@ import pytest
 from pipeline.catalog import Catalog
 from pipeline.config import Settings
 from pipeline.progress import DistrictProgress, district_progress, flagged_files, progress_csv
-from tests.test_progress import SAMPLE_INBOX, run_nights
+from tests.test_progress import SAMPLE_INBOX, build_nights_once
 
 pytestmark = pytest.mark.browser
 
@@ -64,20 +64,25 @@ def has_serve_command() -> bool:
 
 @pytest.fixture(scope="module")
 def home(tmp_path_factory) -> Path:
-    """Three real nights of the sample scans (see tests/test_progress.py)."""
-    work = tmp_path_factory.mktemp("dashboard")
-    run_nights(work / "home", work / "inbox")
-    return work / "home"
+    """Three real nights of the sample scans (see tests/test_progress.py), shared with its tests."""
+    return build_nights_once(tmp_path_factory)[0]
+
+
+DC_NAME, DC_PASSWORD = "dc-anantnag", "chinar-leaves-2026"
 
 
 @pytest.fixture(scope="module")
 def server(home: Path) -> Iterator[str]:
-    """`daftar serve` when the CLI has it, else the dashboard router on a bare app under uvicorn."""
+    """`daftar serve` when the CLI has it, with a Deputy Commissioner of the district as its user;
+    else the dashboard router on a bare app under uvicorn."""
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     if has_serve_command():
+        env = {**os.environ, "PREFECT_SERVER_ANALYTICS_ENABLED": "false", "DAFTAR_PASSWORD": DC_PASSWORD}
+        subprocess.run([sys.executable, str(ROOT / "cli.py"), "user", "add", DC_NAME, "--role", "dc", "--district", "anantnag",
+                        "--home", str(home)], cwd=ROOT, env=env, check=True, capture_output=True)
         process = subprocess.Popen([sys.executable, str(ROOT / "cli.py"), "serve", "--home", str(home), "--port", str(port)],
-                                   cwd=ROOT, env={**os.environ, "PREFECT_SERVER_ANALYTICS_ENABLED": "false"})
+                                   cwd=ROOT, env=env)
         try:
             wait_until_serving(base + "/progress")
             yield base
@@ -105,13 +110,28 @@ def server(home: Path) -> Iterator[str]:
 
 
 @pytest.fixture(scope="module")
-def browser():
+def chromium():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+
+
+@pytest.fixture(scope="module")
+def browser(chromium, server):
+    """A browser session of the district's Deputy Commissioner (logged in where the app has log-in)."""
+    context = chromium.new_context(accept_downloads=True)
+    page = context.new_page()
+    if page.goto(server + "/login?next=/progress").status == 200:
+        page.fill('input[name="name"]', DC_NAME)
+        page.fill('input[name="password"]', DC_PASSWORD)
+        page.click('button[type="submit"]')
+        assert page.url.endswith("/progress"), page.url
+    page.close()
+    yield context
+    context.close()
 
 
 def figures(home: Path) -> DistrictProgress:
@@ -131,7 +151,8 @@ def shown_int(text: str) -> int:
 def test_dashboard_shows_the_catalog_figures(server, home, browser):
     # GIVEN a catalog built by three real nights WHEN the district page is opened
     expected = figures(home)
-    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page = browser.new_page()
+    page.set_viewport_size({"width": 1280, "height": 900})
     page.goto(server + "/progress/anantnag")
     # THEN each tehsil row shows its figures
     for tehsil in expected.tehsils:
@@ -194,7 +215,8 @@ def test_overview_and_csv_agree_with_the_catalog(server, home, browser):
 def test_dashboard_fits_a_phone_and_prints_on_one_page(server, browser):
     import pikepdf
 
-    phone = browser.new_page(viewport={"width": 390, "height": 844})
+    phone = browser.new_page()
+    phone.set_viewport_size({"width": 390, "height": 844})
     phone.goto(server + "/progress/anantnag")
     # nothing wider than the screen: no sideways scrolling on a phone
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390
@@ -210,5 +232,7 @@ def test_dashboard_fits_a_phone_and_prints_on_one_page(server, browser):
     page.close()
 
 
-def test_unknown_district_is_not_found(server):
-    assert httpx.get(server + "/progress/nowhere").status_code == 404
+def test_unknown_district_is_not_found(server, browser):
+    page = browser.new_page()
+    assert page.goto(server + "/progress/nowhere").status == 404
+    page.close()

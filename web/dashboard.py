@@ -26,13 +26,13 @@ from pipeline.catalog import Catalog
 from pipeline.config import Settings
 from pipeline.progress import (
     AT_RISK_SHARE,
-    FLAG_LABELS,
     LONG_DAYS,
     RECENT_DAYS,
     DistrictProgress,
     Night,
     Status,
     TehsilProgress,
+    describe_flag,
     district_progress,
     flagged_files,
     is_working_day,
@@ -223,14 +223,20 @@ def element_id(*parts: str) -> str:
     return "-".join("".join(c if c.isalnum() else "_" for c in part) for part in parts)
 
 
+def plural(count: int, noun: str) -> str:
+    """ "1 scan", "2 scans", "1,200 files"."""
+    return f"{count:,} {noun}" + ("" if count == 1 else "s")
+
+
 def basename(path: str) -> str:
     # The scanner file's name is what the team recognises; the server's folders are no one's business.
     return PurePath(path).name
 
 
-_environment.filters.update(human_date=human_date, number=number, rate=rate, basename=basename)
+_environment.filters.update(human_date=human_date, number=number, rate=rate, basename=basename, plural=plural,
+                            describe_flag=describe_flag)
 _environment.globals.update(
-    FLAG_LABELS=FLAG_LABELS, STATUS_SYMBOLS=STATUS_SYMBOLS, RECENT_DAYS=RECENT_DAYS, LONG_DAYS=LONG_DAYS,
+    describe_flag=describe_flag, as_is=str, STATUS_SYMBOLS=STATUS_SYMBOLS, RECENT_DAYS=RECENT_DAYS, LONG_DAYS=LONG_DAYS,
     AT_RISK_PERCENT=round(AT_RISK_SHARE * 100), night_chart=night_chart, projection_note=projection_note, element_id=element_id,
 )
 
