@@ -48,7 +48,8 @@ MIN_ROTATION_DEGREES = 0.05  # smaller corrections only blur the page
 MIN_ORIENTATION_CONFIDENCE = 0.5  # line votes below it ask Tesseract OSD
 OSD_MIN_CONFIDENCE = 3.0  # Tesseract's own orientation confidence scale
 OSD_MIN_SCRIPT_CONFIDENCE = 1.0  # and its script confidence scale
-AXIS_RATIO = 2.5  # one axis's skew peak must stand this far above the other's to turn a page sideways
+AXIS_RATIO = 2.5  # the turned page's skew peak must stand this far above the page's to turn it sideways
+KEEP_AXIS_RATIO = 1.4  # and the page's this far above the turned page's to be sure it is not sideways
 OSD_SCRIPTS = {"Latin", "Arabic", "Devanagari"}  # OSD misreads Nastaliq as "Japanese"
 
 
@@ -355,7 +356,11 @@ def clean_page(image: np.ndarray, dpi: int, settings: CleaningSettings) -> Clean
         script = ScriptGuess(None, 0.0)  # lines that do not agree may not be text lines at all (a map)
     orientation, orientation_conf, source = 0, 0.0, "none"
     if script.script is not None and axis_known:
-        orientation, orientation_conf, source = (90 if sideways else 0) + (180 if up.upside_down else 0), up.confidence, "lines"
+        found = (90 if sideways else 0) + (180 if up.upside_down else 0)
+        # On an unsure script only "leave it as it is" is taken from the lines: Devanagari
+        # votes the other way from Latin and Arabic, so a turn needs a sure script.
+        if found == 0 or script.confidence >= MIN_SCRIPT_CONFIDENCE:
+            orientation, orientation_conf, source = found, up.confidence, "lines"
     unsure_script = script.confidence < MIN_SCRIPT_CONFIDENCE
     if (settings.fix_orientation and source == "none") or unsure_script:
         osd = ask_tesseract(level, small_dpi)
@@ -379,12 +384,13 @@ def clean_page(image: np.ndarray, dpi: int, settings: CleaningSettings) -> Clean
 
 
 def choose_axis(across: SkewEstimate, down: SkewEstimate) -> tuple[bool, bool]:
-    """(sideways, sure): text lines run down the page when the sweep of the page turned a
-    quarter peaks far higher than the sweep of the page as it is. A photo, a drawing or two
-    lines of large type give both sweeps weak peaks: then neither axis is sure."""
+    """(sideways, sure). Turning a page a quarter needs strong evidence: the sweep of the page
+    turned must peak `AXIS_RATIO` times higher than the sweep of the page as it lies. Keeping
+    it needs less: Nastaliq's sloping words give even an upright page only a modest peak. A
+    photo, a drawing or two lines of large type give both sweeps weak peaks: neither is sure."""
     if down.peak > AXIS_RATIO * across.peak and down.confidence >= MIN_SKEW_CONFIDENCE:
         return True, True
-    if across.peak > AXIS_RATIO * down.peak and across.confidence >= MIN_SKEW_CONFIDENCE:
+    if across.peak > KEEP_AXIS_RATIO * down.peak and across.confidence >= MIN_SKEW_CONFIDENCE:
         return False, True
     return False, False
 

@@ -98,7 +98,7 @@ def detect_script(widths: np.ndarray, heights: np.ndarray, line_height: float, s
     typewriter strokes, small Naskh whose dots merge, handwriting) gets None, not a guess.
     Ranges measured on generated pages (3 fonts a script, 9-16 pt, 150-300 dpi, noise, low
     contrast) and the corpus scans:
-      Latin       dots 0.04-0.12  wide 0-0.09    width 0.28-0.65  sharpness 1.8-2.7
+      Latin       dots 0.04-0.12  wide 0-0.09    width 0.28-0.65  sharpness 1.8-2.7 (typewriter)
       Arabic      dots 0.13-0.79  wide 0.01-0.04 width 0.16-0.67  sharpness 2.6-5.0
       Devanagari  dots 0-0.18     wide 0.33-0.9  width 1.0-3.9    sharpness 1.6-5.5
     """
@@ -115,8 +115,8 @@ def detect_script(widths: np.ndarray, heights: np.ndarray, line_height: float, s
     # Each score is the smallest margin (in units of the test's spread) past a boundary.
     scores = {
         "Devanagari": min((wide - 0.25) / 0.1, (width - 0.85) / 0.2),
-        "Arabic": min((dots - 0.25) / 0.1, (0.45 - width) / 0.1, (sharpness - 2.8) / 0.5, (0.1 - wide) / 0.05),
-        "Latin": min((0.13 - dots) / 0.05, (0.06 - wide) / 0.03, (width - 0.35) / 0.1, (0.85 - width) / 0.15, (2.45 - sharpness) / 0.3),
+        "Arabic": min((dots - 0.25) / 0.1, (0.45 - width) / 0.1, (sharpness - 2.65) / 0.3, (0.1 - wide) / 0.05),
+        "Latin": min((0.13 - dots) / 0.05, (0.06 - wide) / 0.03, (width - 0.25) / 0.08, (0.85 - width) / 0.15, (2.45 - sharpness) / 0.3),
     }
     script, score = max(scores.items(), key=lambda item: item[1])
     if score <= 0:
