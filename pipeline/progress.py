@@ -636,7 +636,7 @@ def progress_table(districts: list[DistrictProgress], width: int | None = None) 
 
 
 def _table_cells(p: TehsilProgress | DistrictProgress, district: str, tehsil: str) -> list[str]:
-    target = f"{p.files_done:,} / {p.target_files:,} ({p.percent_done:.0f}%)" if p.target_files else f"{p.files_done:,} / -"
+    target = f"{p.files_done:,} / {p.target_files:,} ({format_percent(p.percent_done)})" if p.target_files else f"{p.files_done:,} / -"
     return [
         district, tehsil, target, f"{p.pages_done:,}", f"{p.quarantined:,}", f"{p.flagged:,}", f"{p.waiting:,}",
         f"{p.pace_files_per_day:.1f} / {p.pace_files_per_day_30:.1f}", format_pace(p.required_pace_files_per_day),
@@ -672,6 +672,11 @@ def _md(text: str) -> str:
 
 def _today_of(districts: list[DistrictProgress]) -> str:
     return districts[0].today.isoformat() if districts else "-"
+
+
+def format_percent(value: float) -> str:
+    # Early on, "0%" would read as "nothing done": keep a decimal below 10 %.
+    return f"{value:.1f}%" if 0 < value < 10 else f"{value:.0f}%"
 
 
 def format_pace(value: float | None) -> str:

@@ -431,3 +431,44 @@ def test_progress_artifact_is_published_from_real_runs(nights_home):
     assert (markdown.key, table.key) == (MARKDOWN_KEY, TABLE_KEY)
     assert "| bijbehara |" in markdown.data and "| kokernag |" in markdown.data
     assert {"bijbehara", "kokernag"} <= {row["tehsil"] for row in json.loads(table.data)}
+
+
+# the dashboard's routes, without a browser (tests/test_dashboard_browser.py drives a real one) ----------------
+
+
+def dashboard_client(home: Path, settings: Settings):
+    from fastapi import FastAPI
+    from fastapi.testclient import TestClient
+
+    from web.dashboard import router
+
+    app = FastAPI()
+    app.state.home, app.state.settings = home, settings
+    app.include_router(router)
+    return TestClient(app)
+
+
+def test_dashboard_escapes_what_came_from_the_scans(tmp_path):
+    # GIVEN a tehsil folder and a quarantine reason that look like markup
+    catalog = Catalog.open(tmp_path)
+    write_night(catalog, "<img src=x onerror=alert(1)>", dt.datetime.now(), [["no-file-number"]], quarantined=1)
+    catalog.db.execute("UPDATE sources SET reason = 'corrupt PDF: <script>alert(2)</script>' WHERE state = 'quarantined'")
+    catalog.close()
+    # WHEN the district page is served THEN none of it is markup
+    page = dashboard_client(tmp_path, plan()).get("/progress/anantnag").text
+    assert "<img src=x" not in page and "<script>" not in page
+    assert "&lt;img src=x onerror=alert(1)&gt;" in page and "&lt;script&gt;alert(2)&lt;/script&gt;" in page
+
+
+def test_visible_districts_is_the_one_place_that_restricts(tmp_path, monkeypatch):
+    import web.dashboard
+
+    catalog = Catalog.open(tmp_path)
+    write_night(catalog, "bijbehara", dt.datetime.now(), [[]])
+    catalog.close()
+    client = dashboard_client(tmp_path, plan(bijbehara=Tehsil(name="bijbehara", target_files=10)))
+    assert client.get("/progress/anantnag").status_code == 200
+    monkeypatch.setattr(web.dashboard, "visible_districts", lambda request: {"pulwama"})
+    assert client.get("/progress/anantnag").status_code == 404
+    assert "anantnag" not in client.get("/progress").text
+    assert client.get("/progress.csv").text.strip().count("\n") == 0  # the header only

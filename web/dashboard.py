@@ -35,6 +35,7 @@ from pipeline.progress import (
     describe_flag,
     district_progress,
     flagged_files,
+    format_percent,
     is_working_day,
     progress_csv,
     quarantined_sources,
@@ -233,8 +234,8 @@ def basename(path: str) -> str:
     return PurePath(path).name
 
 
-_environment.filters.update(human_date=human_date, number=number, rate=rate, basename=basename, plural=plural,
-                            describe_flag=describe_flag)
+_environment.filters.update(human_date=human_date, number=number, rate=rate, percent=format_percent, plural=plural,
+                            basename=basename, describe_flag=describe_flag)
 _environment.globals.update(
     describe_flag=describe_flag, as_is=str, STATUS_SYMBOLS=STATUS_SYMBOLS, RECENT_DAYS=RECENT_DAYS, LONG_DAYS=LONG_DAYS,
     AT_RISK_PERCENT=round(AT_RISK_SHARE * 100), night_chart=night_chart, projection_note=projection_note, element_id=element_id,
