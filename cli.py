@@ -394,10 +394,7 @@ def progress(
         text = render_progress(catalog, settings, dt.date.today(), district, "json" if as_json else fmt.value)
     finally:
         catalog.close()
-    if as_json or fmt != ProgressFormat.table:
-        sys.stdout.write(text if text.endswith("\n") else text + "\n")
-    else:
-        console.print(text)
+    sys.stdout.write(text if text.endswith("\n") else text + "\n")
 
 
 # web, users, e-Office ----------------------------------------------------------------------------

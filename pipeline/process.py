@@ -348,7 +348,7 @@ def record_result(catalog: Catalog, home: Path, result: StackResult, now: dt.dat
                           f"{len(record.pages)} pages" + (f"; {', '.join(record.flags)}" if record.flags else ""))
         report.done.append(line)
         report.pages += len(record.pages)
-        if set(record.flags) - {"blank-pages"}:
+        if record.flags:
             report.flagged.append(line)
     for source, reason in result.quarantined:
         archive.quarantine(home, batch, source, reason)
