@@ -8,12 +8,11 @@ from pathlib import Path
 from fastapi.testclient import TestClient
 
 from pipeline.eoffice import EOfficeLinks, import_eoffice_export, normalize_legacy_number
-from tests.web_fixtures import app_client, web_archive  # noqa: F401 (fixtures)
 from tests.web_fixtures import WebArchive, archive_record, log_in, record_file
 
 CSV_EXPORT = """\ufeffE-File Number,Subject,Date,Cited Legacy File Numbers
-GAD-22011/15/2022-GAD,Mutation appeal of Ghulam Rasool Dar,14-03-2022,rev/tsl-05/1987/42; REV-TSL-05-1990-0007
-REV-31/7/2023-ANT,Partition suit Daksum,2023-07-01,REV/TSL-07/1992/0108|REV/TSL-07/2024/0900
+GAD-22011/15/2022-GAD,Mutation appeal of Mohammad Yousuf,14-03-2022,rev/tsl-05/1987/42; REV-TSL-05-1991-0113
+REV-31/7/2023-ANT,Correction of entry Larnoo,2023-07-01,REV/TSL-07/2011/0342|REV/TSL-07/2024/0900
 REV-31/7/2023-ANT,Partition suit Daksum,2023-07-01,NOT A NUMBER
 ,row without an e-file number,2023-01-01,REV/TSL-05/1987/0042
 """
@@ -35,7 +34,7 @@ def test_csv_export_links_citations_and_reports_what_is_not_archived(web_archive
     try:
         citing = links.citing("REV/TSL-05/1987/0042")
         assert [(c.efile_number, c.subject, c.date, c.file_id) for c in citing] == [
-            ("GAD-22011/15/2022-GAD", "Mutation appeal of Ghulam Rasool Dar", "2022-03-14", "REV_TSL-05_1987_0042")]
+            ("GAD-22011/15/2022-GAD", "Mutation appeal of Mohammad Yousuf", "2022-03-14", "REV_TSL-05_1987_0042")]
         assert citing[0].cited_raw == "rev/tsl-05/1987/42"
     finally:
         links.close()
@@ -44,14 +43,14 @@ def test_csv_export_links_citations_and_reports_what_is_not_archived(web_archive
 def test_json_export_and_reimport_change_nothing_twice(web_archive: WebArchive, tmp_path: Path) -> None:
     export = write(tmp_path / "export.json", json.dumps({"efiles": [
         {"efile_number": "DC-ANT/2024/77", "subject": "Domicile verification", "date": "2024-02-02",
-         "legacy_file_numbers": ["REV/TSL-07/2001/0311", "REV/TSL-07/2001/0311"]},
+         "legacy_file_numbers": ["REV/TSL-07/1999/0215", "REV/TSL-07/1999/0215"]},
     ]}))
     first = import_eoffice_export(export, web_archive.home, web_archive.settings)
     second = import_eoffice_export(export, web_archive.home, web_archive.settings)
     assert (first.efiles, first.citations, first.linked) == (second.efiles, second.citations, second.linked) == (1, 1, 1)
     links = EOfficeLinks(web_archive.home)
     try:
-        assert [c.efile_number for c in links.citing("REV/TSL-07/2001/0311")] == ["DC-ANT/2024/77"]
+        assert [c.efile_number for c in links.citing("REV/TSL-07/1999/0215")] == ["DC-ANT/2024/77"]
     finally:
         links.close()
 
@@ -88,11 +87,11 @@ def test_the_efile_page_links_to_its_legacy_files(app_client: TestClient, web_ar
     import_eoffice_export(write(tmp_path / "export.csv", CSV_EXPORT), web_archive.home, web_archive.settings)
     log_in(app_client, "kulsum")
     html = app_client.get("/eoffice/REV-31/7/2023-ANT").text
-    assert '<a href="/files/REV/TSL-07/1992/0108">REV/TSL-07/1992/0108</a>' in html
+    assert '<a href="/files/REV/TSL-07/2011/0342">REV/TSL-07/2011/0342</a>' in html
     assert "REV/TSL-07/2024/0900 <span class=\"hint\">— not in the archive yet</span>" in html
     api = app_client.get("/api/eoffice/REV-31/7/2023-ANT").json()
     assert {c["cited_number"]: c["archived"] for c in api["cites"]} == {
-        "REV/TSL-07/1992/0108": True, "REV/TSL-07/2024/0900": False, "NOT A NUMBER": False}
+        "REV/TSL-07/2011/0342": True, "REV/TSL-07/2024/0900": False, "NOT A NUMBER": False}
     # a file not yet scanned: its permanent address already names the e-files waiting for it
     waiting = app_client.get("/files/REV/TSL-07/2024/0900")
     assert waiting.status_code == 404 and "REV-31/7/2023-ANT" in waiting.text
@@ -102,11 +101,12 @@ def test_restricted_files_of_another_tehsil_read_as_not_archived_on_efile_pages(
     app_client: TestClient, web_archive: WebArchive, tmp_path: Path
 ) -> None:
     import_eoffice_export(write(tmp_path / "export.csv", CSV_EXPORT), web_archive.home, web_archive.settings)
-    log_in(app_client, "bashir")  # bijbehara: REV/TSL-07/1992/0108 is a kokernag court case
-    html = app_client.get("/eoffice/REV-31/7/2023-ANT").text
-    assert 'href="/files/REV/TSL-07/1992/0108"' not in html
-    api = app_client.get("/api/eoffice/REV-31/7/2023-ANT").json()
-    assert {c["cited_number"]: c["archived"] for c in api["cites"]}["REV/TSL-07/1992/0108"] is False
+    log_in(app_client, "kulsum")  # kokernag: REV/TSL-05/1991/0113 is a bijbehara court case
+    html = app_client.get("/eoffice/GAD-22011/15/2022-GAD").text
+    assert 'href="/files/REV/TSL-05/1991/0113"' not in html
+    assert '<a href="/files/REV/TSL-05/1987/0042">REV/TSL-05/1987/0042</a>' in html
+    api = app_client.get("/api/eoffice/GAD-22011/15/2022-GAD").json()
+    assert {c["cited_number"]: c["archived"] for c in api["cites"]} == {"REV/TSL-05/1987/0042": True, "REV/TSL-05/1991/0113": False}
 
 
 def test_legacy_numbers_are_read_with_the_districts_patterns(web_archive: WebArchive) -> None:

@@ -12,18 +12,17 @@ from fastapi.testclient import TestClient
 
 from pipeline.audit import AuditLog
 from pipeline.catalog import Catalog
+from pipeline.config import Settings
 from pipeline.users import issue_token
-from tests.web_fixtures import app_client, web_archive  # noqa: F401 (fixtures)
-from tests.web_fixtures import PASSWORD, WebArchive, build_archive, log_in
+from tests.web_fixtures import CERTIFICATE, COURT_CASE, KOKERNAG_CASE, MARKUP_FILE, MUTATION, PASSWORD, WebArchive, log_in
 from web.app import create_app
 
 SCRIPT = "<script>alert('xss')</script>"
 
-# kokernag's court case: restricted (configs/districts/anantnag.yaml), so kokernag's own only
-OTHER_RESTRICTED = ("REV/TSL-07/1992/0108", "REV_TSL-07_1992_0108")
-# bijbehara's court case: restricted, and bijbehara is bashir's tehsil
-OWN_RESTRICTED = ("REV/TSL-05/1990/0007", "REV_TSL-05_1990_0007")
-OTHER_UNRESTRICTED = ("REV/TSL-07/2001/0311", "REV_TSL-07_2001_0311")
+# bijbehara's court case: court cases are restricted (configs/districts/anantnag.yaml), so only
+# bijbehara's keepers (bashir), the district's DC and administrators may see it; not kulsum (kokernag)
+RESTRICTED = (COURT_CASE, "REV_TSL-05_1991_0113")
+OTHER_UNRESTRICTED = (MUTATION, "REV_TSL-05_1987_0042")  # bijbehara's, unrestricted: kulsum may see it
 
 
 # OCR text is text -------------------------------------------------------------------------------
@@ -32,8 +31,8 @@ OTHER_UNRESTRICTED = ("REV/TSL-07/2001/0311", "REV_TSL-07_2001_0311")
 def test_html_in_ocr_text_and_titles_is_shown_as_text(app_client: TestClient) -> None:
     log_in(app_client, "bashir")
     pages = [
-        app_client.get("/search", params={"q": "Arwani"}),
-        app_client.get("/files/REV/TSL-05/1979/0003"),
+        app_client.get("/search", params={"q": "Arwani onerror"}),
+        app_client.get(f"/files/{MARKUP_FILE}"),
         app_client.get("/records/REV_TSL-05_1979_0003/pages/1"),
     ]
     for response in pages:
@@ -92,87 +91,90 @@ def test_path_traversal_in_any_address_is_refused(app_client: TestClient, web_ar
     assert secret not in response.content and b"root:" not in response.content
 
 
-def test_an_archive_record_pointing_outside_the_archive_serves_nothing(tmp_path: Path) -> None:
-    # GIVEN an archive whose record.json and catalog were tampered with to point outside it
+def test_an_archive_record_pointing_outside_the_archive_serves_nothing(batch_home: Path, tmp_path: Path) -> None:
+    # GIVEN a copy of the archive whose record.json and catalog were tampered with to point outside it
     home = tmp_path / "home"
-    settings = __import__("pipeline.config", fromlist=["Settings"]).Settings.load()
-    build_archive(home, settings)
+    shutil.copytree(batch_home, home)
+    settings = Settings.load()
     folder = home / "archive" / "anantnag" / "bijbehara" / "REV_TSL-05_1987_0042"
     record = json.loads((folder / "record.json").read_text())
     record["pdf"] = "../" * 6 + "etc/passwd"
     (folder / "record.json").write_text(json.dumps(record))
     catalog = Catalog.open(home)
-    catalog.db.execute("UPDATE record_files SET archive_dir = '../..' WHERE file_id = 'REV_TSL-05_1979_0003'")
+    catalog.db.execute("UPDATE record_files SET archive_dir = '../..' WHERE file_id = 'REV_TSL-05_1979_0231'")
     catalog.close()
-    # and a page of another file linked to a file outside the archive
-    other = home / "archive" / "anantnag" / "kokernag" / "REV_TSL-07_2001_0311"
-    (other / "REV_TSL-07_2001_0311.pdf").unlink()
-    (other / "REV_TSL-07_2001_0311.pdf").symlink_to(home / "secret.key")
+    # and the PDF of another file replaced by a link to a file outside the archive
+    other = home / "archive" / "anantnag" / "kokernag" / "REV_TSL-07_1999_0215"
+    (other / "REV_TSL-07_1999_0215.pdf").unlink()
+    (other / "REV_TSL-07_1999_0215.pdf").symlink_to(home / "secret.key")
     with TestClient(create_app(home, settings), follow_redirects=False) as client:
         log_in(client, "admin")
+        # THEN nothing outside the archive is served
         assert client.get("/records/REV_TSL-05_1987_0042/pdf").status_code == 404
         assert client.get("/records/REV_TSL-05_1987_0042/images/thumb/1").status_code == 404
-        assert client.get("/files/REV/TSL-05/1979/0003").status_code == 404
-        assert client.get("/records/REV_TSL-07_2001_0311/pdf").status_code == 404
-    shutil.rmtree(home)
+        assert client.get("/files/REV/TSL-05/1979/0231").status_code == 404
+        assert client.get(f"/files/{CERTIFICATE}").status_code == 200  # the record itself is fine
+        assert client.get("/records/REV_TSL-07_1999_0215/pdf").status_code == 404
 
 
 # Scope -------------------------------------------------------------------------------------------
 
 
 def test_a_keeper_cannot_open_another_tehsils_restricted_file_by_url(app_client: TestClient) -> None:
-    log_in(app_client, "bashir")  # keeper of bijbehara
-    number, file_id = OTHER_RESTRICTED
+    log_in(app_client, "kulsum")  # keeper of kokernag
+    number, file_id = RESTRICTED
     for path in (f"/files/{number}", f"/records/{file_id}/pdf", f"/records/{file_id}/pdf?download=1",
-                 f"/records/{file_id}/pages/1", f"/records/{file_id}/images/thumb/1", f"/records/{file_id}/images/page/1",
-                 "/files/rev-tsl-07-1992-108"):
+                 f"/records/{file_id}/pages/1", f"/records/{file_id}/pages/2", f"/records/{file_id}/images/thumb/1",
+                 f"/records/{file_id}/images/page/2", "/files/rev-tsl-05-1991-113"):
         response = app_client.get(path, follow_redirects=True)
         assert response.status_code == 404, path
         assert b"%PDF" not in response.content and b"\xff\xd8\xff" not in response.content[:3]
-        assert "partition of land" not in response.text
+        assert "joint holding" not in response.text
     # the not-found answer is the same as for a file that does not exist
-    missing = app_client.get("/files/REV/TSL-07/1992/0999")
-    assert app_client.get(f"/files/{number}").text.replace(number, "X") == missing.text.replace("REV/TSL-07/1992/0999", "X")
+    missing = app_client.get("/files/REV/TSL-05/1991/0999")
+    assert app_client.get(f"/files/{number}").text.replace(number, "X") == missing.text.replace("REV/TSL-05/1991/0999", "X")
 
 
 def test_a_keeper_cannot_find_another_tehsils_restricted_file_by_search(app_client: TestClient) -> None:
-    log_in(app_client, "bashir")
+    log_in(app_client, "kulsum")
     html = app_client.get("/search", params={"q": "court"}).text
-    assert OWN_RESTRICTED[0] in html and OTHER_RESTRICTED[0] not in html and "Daksum" not in html
+    assert KOKERNAG_CASE in html  # her own tehsil's court file
+    assert COURT_CASE not in html and "joint holding" not in html
     # an exact number does not jump to it either
-    assert app_client.get("/search", params={"q": OTHER_RESTRICTED[0]}).status_code == 200
+    assert app_client.get("/search", params={"q": COURT_CASE}).status_code == 200
 
 
 def test_a_keeper_cannot_open_another_tehsils_restricted_file_by_api(app_client: TestClient, web_archive: WebArchive) -> None:
-    headers = {"Authorization": f"Bearer {issue_token(web_archive.home, 'bashir')}"}
-    number, file_id = OTHER_RESTRICTED
+    headers = {"Authorization": f"Bearer {issue_token(web_archive.home, 'kulsum')}"}
+    number, file_id = RESTRICTED
     assert app_client.get(f"/api/files/{number}", headers=headers).status_code == 404
-    assert app_client.get(f"/api/records/{file_id}/pages/1", headers=headers).status_code == 404
+    assert app_client.get(f"/api/records/{file_id}/pages/2", headers=headers).status_code == 404
     assert app_client.get(f"/records/{file_id}/pdf", headers=headers).status_code == 404
-    found = app_client.get("/api/search", params={"q": "court"}, headers=headers).json()
-    assert [f["file_number"] for f in found["files"]] == [OWN_RESTRICTED[0]]
+    assert app_client.get(f"/records/{file_id}/pdf?download=1", headers=headers).status_code == 404
+    found = [f["file_number"] for f in app_client.get("/api/search", params={"q": "court"}, headers=headers).json()["files"]]
+    assert KOKERNAG_CASE in found and COURT_CASE not in found
     assert app_client.get("/api/search", params={"q": number}, headers=headers).json()["exact"] is None
 
 
-def test_unrestricted_files_of_other_tehsils_and_own_restricted_files_are_open(app_client: TestClient) -> None:
-    log_in(app_client, "bashir")
+def test_unrestricted_files_of_other_tehsils_are_open(app_client: TestClient) -> None:
+    log_in(app_client, "kulsum")
     assert app_client.get(f"/files/{OTHER_UNRESTRICTED[0]}").status_code == 200
-    assert app_client.get(f"/files/{OWN_RESTRICTED[0]}").status_code == 200
-    assert app_client.get(f"/records/{OWN_RESTRICTED[1]}/pdf").status_code == 200
+    assert app_client.get(f"/records/{OTHER_UNRESTRICTED[1]}/pdf").status_code == 200
 
 
-@pytest.mark.parametrize("name", ["kulsum", "dc-anantnag", "admin"])
+@pytest.mark.parametrize("name", ["bashir", "dc-anantnag", "admin"])
 def test_the_restricted_file_is_open_inside_its_scope(web_archive: WebArchive, name: str) -> None:
     with TestClient(create_app(web_archive.home, web_archive.settings), follow_redirects=False) as client:
         log_in(client, name, PASSWORD)
-        assert client.get(f"/files/{OTHER_RESTRICTED[0]}").status_code == 200
-        assert client.get(f"/records/{OTHER_RESTRICTED[1]}/pdf?download=1").content.startswith(b"%PDF-")
+        assert client.get(f"/files/{RESTRICTED[0]}").status_code == 200
+        assert client.get(f"/records/{RESTRICTED[1]}/pdf?download=1").content.startswith(b"%PDF-")
+        assert COURT_CASE in client.get("/search", params={"q": "joint holding"}).text
 
 
 def test_refused_attempts_are_in_the_audit_log(app_client: TestClient, web_archive: WebArchive) -> None:
-    log_in(app_client, "bashir")
-    app_client.get(f"/records/{OTHER_RESTRICTED[1]}/pdf?download=1")
+    log_in(app_client, "kulsum")
+    app_client.get(f"/records/{RESTRICTED[1]}/pdf?download=1")
     log = AuditLog.open(web_archive.home)
-    entry = log.entries(user="bashir", limit=1)[0]
+    entry = log.entries(user="kulsum", limit=1)[0]
     log.close()
-    assert (entry.action, entry.file_number) == ("denied", OTHER_RESTRICTED[0])
+    assert (entry.action, entry.file_number) == ("denied", RESTRICTED[0])

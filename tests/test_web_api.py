@@ -8,8 +8,7 @@ from fastapi.testclient import TestClient
 
 from pipeline.audit import AuditLog
 from pipeline.users import issue_token
-from tests.web_fixtures import app_client, web_archive  # noqa: F401 (fixtures)
-from tests.web_fixtures import WebArchive, log_in
+from tests.web_fixtures import KOKERNAG_CASE, MUTATION, WebArchive, log_in
 
 
 def bearer(web_archive: WebArchive, name: str) -> dict[str, str]:
@@ -17,26 +16,25 @@ def bearer(web_archive: WebArchive, name: str) -> dict[str, str]:
 
 
 def test_the_api_refuses_calls_without_a_token(app_client: TestClient) -> None:
-    for path in ("/api/search?q=khasra", "/api/files/REV/TSL-05/1987/0042", "/api/records/REV_TSL-05_1987_0042/pages/1"):
+    for path in ("/api/search?q=Waghama", "/api/files/REV/TSL-05/1987/0042", "/api/records/REV_TSL-05_1987_0042/pages/1"):
         response = app_client.get(path)
         assert response.status_code == 401, path
         assert response.headers["www-authenticate"] == "Bearer"
-    assert app_client.get("/api/search?q=khasra", headers={"Authorization": "Bearer dft_not-a-token"}).status_code == 401
+    assert app_client.get("/api/search?q=Waghama", headers={"Authorization": "Bearer dft_not-a-token"}).status_code == 401
 
 
 def test_search_returns_files_with_matching_pages(app_client: TestClient, web_archive: WebArchive) -> None:
-    response = app_client.get("/api/search", params={"q": "Sirhama"}, headers=bearer(web_archive, "bashir"))
+    response = app_client.get("/api/search", params={"q": "Waghama"}, headers=bearer(web_archive, "bashir"))
     assert response.status_code == 200
     body = response.json()
-    numbers = [f["file_number"] for f in body["files"]]
-    assert sorted(numbers) == ["REV/TSL-05/1987/0042", "REV/TSL-05/1990/0007"]
-    hit = next(f for f in body["files"] if f["file_number"] == "REV/TSL-05/1987/0042")
-    assert hit["url"] == "/files/REV/TSL-05/1987/0042" and hit["api_url"] == "/api/files/REV/TSL-05/1987/0042"
-    assert hit["tehsil"] == "bijbehara" and hit["year"] == 1987 and hit["title"] == "Mutation of khasra 112, village Sirhama"
+    assert [f["file_number"] for f in body["files"]] == [MUTATION]
+    hit = body["files"][0]
+    assert hit["url"] == f"/files/{MUTATION}" and hit["api_url"] == f"/api/files/{MUTATION}"
+    assert hit["tehsil"] == "bijbehara" and hit["year"] == 1987 and hit["record_type"] == "mutation"
     page = next(p for p in hit["pages"] if p["page"] == 2)
-    assert "[[Sirhama]]" in page["snippet"] and "[[" not in page["text"]
+    assert "[[Waghama]]" in page["snippet"] and "[[" not in page["text"] and "Waghama" in page["text"]
     assert page["url"] == "/records/REV_TSL-05_1987_0042/pages/2"
-    assert body["exact"] is None and body["total"] == 2
+    assert body["exact"] is None and body["total"] == 1 and body["more"] is False
 
 
 def test_search_by_number_names_the_exact_file(app_client: TestClient, web_archive: WebArchive) -> None:
@@ -49,7 +47,8 @@ def test_record_file_by_number_with_pdf_pages_and_links(app_client: TestClient, 
     body = app_client.get("/api/files/REV/TSL-05/1987/0042", headers=headers).json()
     assert body["file_number"] == "REV/TSL-05/1987/0042" and body["file_id"] == "REV_TSL-05_1987_0042"
     assert body["pdf_url"] == "/records/REV_TSL-05_1987_0042/pdf"
-    assert body["page_count"] == 3 and body["flags"] == ["low-confidence-page: 2"] and body["restricted"] is False
+    assert body["page_count"] == 3 and body["restricted"] is False and body["file_number_source"] == "barcode"
+    assert body["languages"] == ["eng", "urd"] and body["batch"] == "2026-11-20"
     assert body["pages"][2]["text_url"] == "/api/records/REV_TSL-05_1987_0042/pages/3"
     # the PDF address works with the same token
     pdf = app_client.get(body["pdf_url"], headers=headers)
@@ -64,20 +63,20 @@ def test_any_spelling_redirects_to_the_normalized_api_address(app_client: TestCl
 
 def test_page_text_in_logical_order(app_client: TestClient, web_archive: WebArchive) -> None:
     body = app_client.get("/api/records/REV_TSL-05_1987_0042/pages/3", headers=bearer(web_archive, "bashir")).json()
-    assert body["text"].startswith("انتقال اراضی خسرہ نمبر ۱۱۲")
-    assert body["page"] == 3 and body["language"] == "urd"
+    assert "انتقال نمبر 1187" in body["text"] and "غلام رسول" in body["text"]
+    assert body["page"] == 3 and body["language"].startswith("urd") and body["confidence"] > 50
     assert app_client.get("/api/records/REV_TSL-05_1987_0042/pages/9", headers=bearer(web_archive, "bashir")).status_code == 404
 
 
 def test_api_reads_are_audited_as_api(app_client: TestClient, web_archive: WebArchive) -> None:
     headers = bearer(web_archive, "dc-anantnag")
-    app_client.get("/api/files/REV/TSL-07/1992/0108", headers=headers)
-    app_client.get("/api/records/REV_TSL-07_1992_0108/pages/2", headers=headers)
+    app_client.get(f"/api/files/{KOKERNAG_CASE}", headers=headers)
+    app_client.get("/api/records/REV_TSL-07_2011_0342/pages/2", headers=headers)
     log = AuditLog.open(web_archive.home)
     entries = log.entries(user="dc-anantnag", limit=2)
     log.close()
     assert [(e.action, e.file_number, e.page, e.via) for e in entries] == [
-        ("page", "REV/TSL-07/1992/0108", 2, "api"), ("view", "REV/TSL-07/1992/0108", None, "api")]
+        ("page", KOKERNAG_CASE, 2, "api"), ("view", KOKERNAG_CASE, None, "api")]
 
 
 def test_a_browser_session_also_opens_the_api(app_client: TestClient) -> None:

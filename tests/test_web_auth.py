@@ -12,7 +12,6 @@ from fastapi.testclient import TestClient
 
 from pipeline.config import Settings
 from pipeline.users import UserError, add_user, issue_token, revoke_tokens, set_password
-from tests.web_fixtures import app_client, web_archive  # noqa: F401 (fixtures)
 from tests.web_fixtures import PASSWORD, WebArchive, log_in
 from web.app import create_app
 from web.auth import SessionPolicy, load_secret_key, safe_next
@@ -125,9 +124,9 @@ def test_api_tokens_are_stored_as_digests_and_can_be_revoked(app_client: TestCli
     db.close()
     assert hashlib.sha256(token.encode()).hexdigest() in stored and token not in stored
     headers = {"Authorization": f"Bearer {token}"}
-    assert app_client.get("/api/files/REV/TSL-07/2001/0311", headers=headers).status_code == 200
+    assert app_client.get("/api/files/REV/TSL-07/1999/0215", headers=headers).status_code == 200
     revoke_tokens(web_archive.home, "kulsum")
-    assert app_client.get("/api/files/REV/TSL-07/2001/0311", headers=headers).status_code == 401
+    assert app_client.get("/api/files/REV/TSL-07/1999/0215", headers=headers).status_code == 401
     with pytest.raises(UserError):
         issue_token(web_archive.home, "nobody")
 

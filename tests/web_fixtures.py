@@ -1,18 +1,26 @@
-"""Fixtures for the web tests: an archive home with record files, users, e-Office links, and
-the app over it.
+"""Fixtures for the web tests: an archive made by a real nightly batch, users, and the app over it.
 
-The record files are written the way the nightly batch writes them (pipeline.archive.write_record,
-the catalog, the index from open_index) with a small real PDF made by reportlab, so the pages,
-thumbnails and PDFs served are real. Settings are the repository's configs (district anantnag,
-tehsils bijbehara and kokernag; court-case files restricted).
+Once per test session, `flows.batch.run_inbox` processes a subset of `sample_scans/` (bijbehara's
+night of 2026-11-20 and two kokernag stacks: English, Urdu and Hindi pages, barcoded covers,
+separator sheets, a corrupt PDF) into a home: real deskew, OCR, archival PDFs, catalog and the
+embedded index. Each test module gets its own copy of that home, so what one module adds (an
+e-Office import, a user) never leaks into another.
 
-Use from a test module with `from tests.web_fixtures import app_client, web_archive  # noqa: F401`.
+The sample scans hold no page whose text is HTML; one crafted record file (`MARKUP_FILE`) is added
+for the security tests the way the batch writes its output (`pipeline.archive.write_record`, the
+catalog, the index), with a small real PDF. `archive_record` does the same for tests that need a
+file arriving after the batch.
+
+Registered for the whole suite by `pytest_plugins` in tests/conftest.py.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import os
+import shutil
 import tempfile
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,25 +38,27 @@ from pipeline.model import PageRecord, RecordFile
 from pipeline.users import add_user
 from web.app import create_app
 
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE_INBOX = ROOT / "sample_scans" / "inbox"
+# (tehsil, batch, stack or None for the whole batch)
+SAMPLE_STACKS = [("bijbehara", "2026-11-20", None), ("kokernag", "2026-11-20", "scan_0001.tif"),
+                 ("kokernag", "2026-11-21", "scan_0002.tif")]
 PASSWORD = "correct horse battery staple"
 
-# (file number, tehsil, record type, year, title, page texts)
-RECORD_FILES = [
-    ("REV/TSL-05/1987/0042", "bijbehara", "mutation", 1987, "Mutation of khasra 112, village Sirhama",
-     ["Cover: mutation file of khasra 112.",
-      "Mutation of khasra number 112 in village Sirhama in favour of Ghulam Rasool Dar.",
-      "انتقال اراضی خسرہ نمبر ۱۱۲ موضع سرہامہ بحق غلام رسول ڈار"]),
-    ("REV/TSL-05/1990/0007", "bijbehara", "court-case", 1990, "Tehsildar court: boundary dispute",
-     ["Tehsildar court case: boundary dispute over khasra 440, village Sirhama."]),
-    ("REV/TSL-07/1992/0108", "kokernag", "court-case", 1992, "Tehsildar court: partition of land",
-     ["Tehsildar court case on partition of land in village Daksum between brothers.",
-      "Statement of the witness Abdul Ahad Wani recorded in court."]),
-    ("REV/TSL-07/2001/0311", "kokernag", "certificate", 2001, "Domicile certificate",
-     ["Domicile certificate issued to Shabnam Akhtar of village Daksum.",
-      "निवास प्रमाण पत्र ग्राम दकसुम"]),
-    ("REV/TSL-05/1979/0003", "bijbehara", "revenue-register", 1979, "<b>Jamabandi</b> register",
-     ["Jamabandi <script>alert('xss')</script> <img src=x onerror=alert(1)> register of village Arwani."]),
-]
+# What the batch makes of those scans (sample_scans/truth.json):
+MUTATION = "REV/TSL-05/1987/0042"  # bijbehara mutation: English order (p. 2), Urdu entry (p. 3)
+COURT_CASE = "REV/TSL-05/1991/0113"  # bijbehara court case: restricted to bijbehara; blank back page
+JAMABANDI = "REV/TSL-05/1979/0231"  # bijbehara revenue register, Urdu
+HINDI_MUTATION = "REV/TSL-07/1985/0104"  # kokernag mutation, Hindi and English
+CERTIFICATE = "REV/TSL-07/1999/0215"  # kokernag certificate, Hindi
+KOKERNAG_CASE = "REV/TSL-07/2011/0342"  # kokernag court file, Urdu and English
+BATCH_FILES = {MUTATION, COURT_CASE, JAMABANDI, HINDI_MUTATION, CERTIFICATE, KOKERNAG_CASE}
+# Crafted: OCR text and a title that read like markup.
+MARKUP_FILE = "REV/TSL-05/1979/0003"
+
+
+def file_id(number: str) -> str:
+    return "".join(c if c.isalnum() or c in "-." else "_" for c in number)
 
 
 @dataclass
@@ -65,24 +75,20 @@ def make_pdf(path: Path, texts: list[str]) -> Path:
         pdf.setFont("Helvetica-Bold", 20)
         pdf.drawString(72, 770, f"Page {number}")
         pdf.setFont("Helvetica", 12)
-        printable = text if text.isascii() else "(text in Urdu or Hindi)"
-        pdf.drawString(72, 740, printable[:90])
+        pdf.drawString(72, 740, (text if text.isascii() else "(text in Urdu or Hindi)")[:90])
         pdf.showPage()
     pdf.save()
     return path
 
 
 def record_file(number: str, tehsil: str, record_type: str | None, year: int, title: str, texts: list[str]) -> RecordFile:
-    file_id = "".join(c if c.isalnum() or c in "-." else "_" for c in number)
-    languages = sorted({"urd" if any("\u0600" <= c <= "\u06ff" for c in t) else "hin" if any("\u0900" <= c <= "\u097f" for c in t) else "eng" for t in texts})
-    pages = [PageRecord(number=i, source=f"{file_id}.tif", source_page=i, text=text, confidence=91.0,
-                        language="urd" if any("\u0600" <= c <= "\u06ff" for c in text) else "eng")
+    """A record file as the batch would describe it, for files the tests add themselves."""
+    pages = [PageRecord(number=i, source=f"{file_id(number)}.tif", source_page=i, text=text, confidence=91.0, language="eng")
              for i, text in enumerate(texts, start=1)]
-    return RecordFile(file_id=file_id, file_number=number, file_number_raw=number.lower(), file_number_source="barcode",
-                      district="anantnag", tehsil=tehsil, batch="2026-11-20", stack=file_id, title=title,
-                      record_type=record_type, year=year, languages=languages, pages=pages,
-                      flags=["low-confidence-page: 2"] if number.endswith("0042") else [],
-                      processed_at="2026-11-21T02:00:00")
+    return RecordFile(file_id=file_id(number), file_number=number, file_number_raw=number, file_number_source="barcode",
+                      district="anantnag", tehsil=tehsil, batch="2026-11-22", stack=file_id(number), title=title,
+                      record_type=record_type, year=year, languages=["eng"], pages=pages,
+                      processed_at="2026-11-23T02:00:00")
 
 
 def archive_record(home: Path, settings: Settings, record: RecordFile) -> None:
@@ -101,22 +107,61 @@ def archive_record(home: Path, settings: Settings, record: RecordFile) -> None:
         catalog.close()
 
 
-def build_archive(home: Path, settings: Settings) -> None:
-    for number, tehsil, record_type, year, title, texts in RECORD_FILES:
-        archive_record(home, settings, record_file(number, tehsil, record_type, year, title, texts))
+def run_sample_batch(home: Path, inbox: Path) -> None:
+    """The real nightly batch over the sample stacks above."""
+    from flows.batch import run_inbox
+
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    old = time.time() - 3600  # settled: written an hour ago
+    for tehsil, batch, stack in SAMPLE_STACKS:
+        source = SAMPLE_INBOX / "anantnag" / tehsil / batch
+        target = inbox / "anantnag" / tehsil / batch
+        if stack is None:
+            shutil.copytree(source, target)
+        else:
+            target.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source / stack, target / stack)
+        for path in [target, *target.rglob("*")]:
+            os.utime(path, (old, old))
+    loaded = Settings.load()
+    settings = loaded.model_copy(update={"workers": 2, "intake": loaded.intake.model_copy(update={"settle_seconds": 0})})
+    report = run_inbox(inbox, home, settings, now=dt.datetime(2026, 11, 21, 2, 0))
+    done = {item["what"] for item in report.to_json()["done"]}
+    assert done == BATCH_FILES, f"the batch made {sorted(done)}"
+
+
+def add_users(home: Path, settings: Settings) -> None:
     add_user(home, "bashir", "keeper", ["bijbehara"], [], PASSWORD, settings)
     add_user(home, "kulsum", "keeper", ["anantnag/kokernag"], [], PASSWORD, settings)
     add_user(home, "dc-anantnag", "dc", [], ["anantnag"], PASSWORD, settings)
     add_user(home, "admin", "admin", [], [], PASSWORD, settings)
 
 
-@pytest.fixture(scope="module")
-def web_archive(tmp_path_factory: pytest.TempPathFactory) -> WebArchive:
-    """One archive per test module: building it costs a few Argon2 hashes and PDFs."""
-    home = tmp_path_factory.mktemp("home")
+def markup_record() -> RecordFile:
+    return record_file(MARKUP_FILE, "bijbehara", "revenue-register", 1979, "<b>Jamabandi</b> register",
+                       ["Jamabandi <script>alert('xss')</script> <img src=x onerror=alert(1)> register of village Arwani."])
+
+
+@pytest.fixture(scope="session")
+def batch_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One real batch per test session (about a minute on two cores), then users and the crafted file."""
+    if not SAMPLE_INBOX.is_dir():
+        pytest.skip("sample_scans/inbox is missing: run scripts/make_sample_scans.py")
+    work = tmp_path_factory.mktemp("batch")
+    home = work / "home"
+    run_sample_batch(home, work / "inbox")
     settings = Settings.load()
-    build_archive(home, settings)
-    return WebArchive(home, settings)
+    archive_record(home, settings, markup_record())
+    add_users(home, settings)
+    return home
+
+
+@pytest.fixture(scope="module")
+def web_archive(batch_home: Path, tmp_path_factory: pytest.TempPathFactory) -> WebArchive:
+    """This module's own copy of the batch's home."""
+    home = tmp_path_factory.mktemp("home") / "home"
+    shutil.copytree(batch_home, home)
+    return WebArchive(home, Settings.load())
 
 
 @pytest.fixture
@@ -128,7 +173,3 @@ def app_client(web_archive: WebArchive) -> Iterator[TestClient]:
 def log_in(client: TestClient, name: str, password: str = PASSWORD) -> None:
     response = client.post("/login", data={"name": name, "password": password, "next": "/"})
     assert response.status_code == 303, response.text
-
-
-def now_iso() -> str:
-    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
