@@ -490,6 +490,29 @@ def user_list(home: HomeOption = None, as_json: JsonOption = False) -> None:
     console.print(table)
 
 
+@app.command()
+def audit(
+    home: HomeOption = None,
+    file_number: Annotated[Optional[str], typer.Option("--file", help="Only this record file (normalized number)")] = None,
+    user: Annotated[Optional[str], typer.Option(help="Only this user")] = None,
+    limit: Annotated[int, typer.Option(help="Entries to show, newest first")] = 50,
+    as_json: JsonOption = False,
+) -> None:
+    """Who viewed or downloaded which record file, and when (refused attempts show as `denied`)."""
+    from pipeline.audit import audit_entries
+
+    entries = audit_entries(home_dir(home), file_number, user, limit)
+    if as_json:
+        print_json([entry.__dict__ for entry in entries])
+        return
+    table = Table(title="audit log")
+    for column in ("when (UTC)", "user", "action", "file number", "page", "via", "client"):
+        table.add_column(column, overflow="fold")
+    for e in entries:
+        table.add_row(e.at, e.user, e.action, e.file_number, str(e.page or ""), e.via, e.client or "")
+    console.print(table)
+
+
 @app.command("link-eoffice")
 def link_eoffice(
     export: Annotated[Path, typer.Argument(help="e-Office export: CSV or JSON (e-file number, subject, date, cited legacy file numbers)")],
