@@ -1,22 +1,26 @@
 """Barcodes on scanned pages: file-number labels, separator sheets, old unrelated labels.
 
-`read_barcodes` is called on every page of every batch, so it is built as a ladder that stops
-early. Measured on the corpus and on generated covers (bench/barcodes.py, bench/file_numbers.py):
+`read_barcodes` runs on every page of every batch, so the common case (a page with no code)
+costs three cheap passes, and the expensive work is spent only where a code is. Measured on
+the corpus and on generated covers (bench/barcodes.py, bench/file_numbers.py):
 
-1. zxing-cpp on the whole page, in the formats record rooms use. It reads more than zbar on
-   noisy, grey and small codes and is the only one with DataMatrix; on a page without a
-   barcode this is the whole cost.
-2. Barcode-like regions: a cheap structure-tensor map at about 150 dpi finds patches of
-   parallel strokes (1D codes) that step 1 did not read, typically labels tilted more than the
-   code's height allows a straight scan line, or faded. Each is cut out at full resolution,
-   turned upright, and read by zxing-cpp (other binarizers, inverted) and then by pyzbar.
-3. When the image is small (a photo or crop of a label, not a page) and nothing was read:
-   zxing-cpp's other binarizers, then pyzbar on the whole image; cheap at that size and it reads
-   codes the first pass missed.
+1. zxing-cpp on the whole page for 1D codes (Code128, Code39, Code93), at full resolution:
+   it reads far more than zbar on noisy, grey and small codes.
+2. zxing-cpp for QR and DataMatrix on the page reduced to ~150 dpi and lightly smoothed: their
+   modules are big, and the DataMatrix search costs 5-10x more on a noisy 300 dpi page.
+3. Code regions: a structure-tensor map on ~3 mm cells finds patches of parallel bars at any
+   angle. Every 1D reading is checked against them. A region with no sure reading (Code39 has
+   no check character; a scan line crossing a tilted code's edge can read a tail of it) is cut
+   out at full resolution, turned upright and read again: zxing-cpp, then zbar, then the bar
+   profile (columns averaged down the bars, deblurred), which reads codes too blurred or noisy
+   for either decoder on the page.
+4. A small image (a label photo, not a page) where nothing was read: zxing-cpp's other
+   binarizers, then zbar on the whole image.
 
-zbar returns Code39 Full-ASCII in its raw form ("12+A+B"); it is expanded here like zxing-cpp
-does ("12ab") so both decoders give the same value. Values are the decoded text as printed,
-GS1 group separators included (zxing-cpp "Plain" text mode), never the bracketed HRI form.
+Readings that contradict each other at one place are dropped rather than guessed between: a
+missed code is flagged for review downstream, a wrong one files a record under another number.
+zbar returns Code39 Full-ASCII raw ("12+A+B"); it is expanded like zxing-cpp does ("12ab").
+Values are the text as encoded, GS1 group separators included (zxing-cpp "Plain" text mode).
 """
 
 from __future__ import annotations
@@ -239,10 +243,10 @@ def read_barcodes(image: np.ndarray) -> list[Barcode]:
     that read it. Empty for a page without barcodes (the common case, and the cheap one)."""
     image = _as_grey(image)
     small = image.size <= SMALL_IMAGE_PIXELS
-    readings = read_linear_codes(image, try_downscale=small) + read_matrix_codes(image)
-    readings = check_linear_codes(image, readings, find_code_regions(image))
+    regions = find_code_regions(image)
+    readings = check_linear_codes(image, read_linear_codes(image, try_downscale=small) + read_matrix_codes(image), regions)
     if not readings and small:
-        readings = _read_small_image_harder(image)
+        readings = check_linear_codes(image, _read_small_image_harder(image), regions)
     return deduplicate(readings)
 
 
