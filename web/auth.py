@@ -157,10 +157,12 @@ class _FailedLogins:
 
     def too_many(self, name: str, policy: SessionPolicy, now: float) -> bool:
         with self._lock:
-            times = self._times[name]
+            times = self._times.get(name)
             while times and times[0] < now - policy.failure_window:
                 times.popleft()
-            return len(times) >= policy.max_failures
+            if times is not None and not times:
+                del self._times[name]  # names tried once and forgotten do not pile up
+            return bool(times) and len(times) >= policy.max_failures
 
     def add(self, name: str, now: float) -> None:
         with self._lock:
