@@ -1,0 +1,90 @@
+"""Intake and page reading: stacks, settle time, manifests, and bad inputs named clearly."""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+import numpy as np
+import pikepdf
+import pytest
+from PIL import Image
+
+from pipeline.intake import LOOSE_STACK, discover_batches, plan_batch, read_manifest
+from pipeline.pages import UnreadableSource, iter_pages, page_count
+
+
+def settled(path: Path) -> Path:
+    old = time.time() - 3600
+    os.utime(path, (old, old))
+    return path
+
+
+def page_image(path: Path, size=(800, 1000)) -> Path:
+    Image.fromarray(np.full(size[::-1], 255, np.uint8)).save(path)
+    return settled(path)
+
+
+def test_a_batch_groups_folders_files_and_loose_pages_into_stacks(tmp_path):
+    batch_path = tmp_path / "anantnag" / "bijbehara" / "night-1"
+    (batch_path / "misl-1").mkdir(parents=True)
+    page_image(batch_path / "misl-1" / "0001.png")
+    page_image(batch_path / "misl-1" / "0002.png")
+    page_image(batch_path / "scan_0001.jpg")
+    page_image(batch_path / "scan_0002.jpg")
+    Image.new("L", (100, 100), 255).save(batch_path / "stack.tif")
+    settled(batch_path / "stack.tif")
+    (batch_path / "manifest.csv").write_text("source,file_number,title\nmisl-1,REV/TSL-05/1990/1,Mutation\n")
+
+    [batch] = discover_batches(tmp_path)
+    ready, waiting = plan_batch(batch, settle_seconds=30)
+
+    assert (batch.district, batch.tehsil, batch.name) == ("anantnag", "bijbehara", "night-1")
+    assert {s.name: len(s.sources) for s in ready} == {"misl-1": 2, LOOSE_STACK: 2, "stack.tif": 1}
+    assert waiting == []
+    assert all(len(source.sha256) == 64 for s in ready for source in s.sources)
+    assert read_manifest(batch)["misl-1"].title == "Mutation"
+
+
+def test_a_file_still_being_copied_in_waits_for_the_next_run(tmp_path):
+    batch_path = tmp_path / "d" / "t" / "b"
+    batch_path.mkdir(parents=True)
+    page_image(batch_path / "old.png")
+    Image.new("L", (10, 10), 255).save(batch_path / "fresh.tif")  # mtime: now
+
+    [batch] = discover_batches(tmp_path)
+    ready, waiting = plan_batch(batch, settle_seconds=30)
+
+    assert [s.name for s in ready] == [LOOSE_STACK]
+    assert [w.stack for w in waiting] == ["fresh.tif"] and "still being copied" in waiting[0].reason
+
+
+def test_empty_corrupt_encrypted_and_misnamed_files_are_refused_with_a_reason(tmp_path):
+    empty = tmp_path / "empty.pdf"
+    empty.write_bytes(b"")
+    corrupt = tmp_path / "corrupt.pdf"
+    corrupt.write_bytes(b"%PDF-1.4\n garbage")
+    encrypted = tmp_path / "encrypted.pdf"
+    with pikepdf.new() as pdf:
+        pdf.add_blank_page()
+        pdf.save(encrypted, encryption=pikepdf.Encryption(owner="o", user="secret"))
+    misnamed = tmp_path / "scan.jpg"
+    misnamed.write_bytes(corrupt.read_bytes())
+
+    for path, reason in ((empty, "empty"), (corrupt, "corrupt"), (encrypted, "encrypted"), (misnamed, "not a readable image")):
+        with pytest.raises(UnreadableSource, match=reason):
+            page_count(path)
+
+
+def test_an_enormous_image_page_is_refused_before_it_is_decoded(tmp_path):
+    huge = page_image(tmp_path / "huge.png", size=(3000, 3000))
+    with pytest.raises(UnreadableSource, match="over the limit"):
+        list(iter_pages(huge, max_pixels=1_000_000))
+
+
+def test_pages_of_a_pdf_are_read_one_at_a_time(corpus):
+    pages = iter_pages(corpus / "scans" / "ocrmypdf" / "cardinal.pdf", dpi=100)
+    first = next(pages)
+    assert first.index == 0 and first.image.ndim == 2 and first.dpi == 100
+    assert len(list(pages)) == 3
