@@ -17,7 +17,6 @@ from PIL import Image, ImageOps
 
 IMAGE_SUFFIXES = {".tif", ".tiff", ".jpg", ".jpeg", ".png"}
 PDF_SUFFIXES = {".pdf"}
-SCAN_SUFFIXES = IMAGE_SUFFIXES | PDF_SUFFIXES
 
 
 class UnreadableSource(ValueError):
@@ -120,10 +119,11 @@ def pdf_text_layer(path: Path) -> list[str] | None:
     try:
         with pdfplumber.open(path) as pdf:
             for page in pdf.pages:
-                texts.append(page.extract_text() or "")
+                text = page.extract_text() or ""
                 page.close()  # pdfplumber caches per page; free it to keep memory bounded
+                if len(text.strip()) < 20:
+                    return None  # a scanned page: the whole file is OCRed
+                texts.append(text)
     except Exception:
         return None
-    if texts and all(len(text.strip()) >= 20 for text in texts):
-        return texts
-    return None
+    return texts or None
