@@ -35,6 +35,10 @@ from rich.table import Table
 
 from pipeline.config import Settings, home_dir
 
+# Prefect is imported lazily by the commands that run flows; these must be set before that.
+os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")  # the report and progress bar say what matters
+
 
 class ExitCode(enum.IntEnum):
     OK = 0
@@ -615,5 +619,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     main()
