@@ -29,21 +29,22 @@ CREATE TABLE IF NOT EXISTS files (
 );
 CREATE INDEX IF NOT EXISTS files_number ON files (file_number);
 CREATE VIRTUAL TABLE IF NOT EXISTS pages USING fts5(
-    text, file_id UNINDEXED, page UNINDEXED, tokenize = 'unicode61 remove_diacritics 0'
+    text, file_id UNINDEXED, page UNINDEXED, tokenize = "unicode61 remove_diacritics 0 tokenchars '{marks}'"
 );
 """
-
-_WORD = re.compile(r"\w+", re.UNICODE)
-
+# unicode61 splits words at spacing vowel signs (category Mc): "स्थायी" would be "स्थाय" + "ी".
+# Every Devanagari sign and mark is made part of the word.
+DEVANAGARI_MARKS = "".join(chr(c) for c in [*range(0x0900, 0x0904), *range(0x093A, 0x0950), *range(0x0951, 0x0958), 0x0962, 0x0963])
 
 def fts_query(text: str) -> str:
     """User words to an FTS5 query: every word must match; "quoted phrases" stay phrases.
     Each token is quoted so FTS5 operators typed by a user are taken as words."""
     parts = []
     for phrase, word in re.findall(r'"([^"]+)"|(\S+)', fold(text)):
-        tokens = _WORD.findall(phrase or word)
-        if tokens:
-            parts.append('"' + " ".join(tokens) + '"')
+        # Inside quotes FTS5 splits the words with the index's own tokenizer; a part with no
+        # letter or digit would be an empty phrase.
+        if any(ch.isalnum() for ch in phrase or word):
+            parts.append('"' + (phrase or word).replace('"', '""') + '"')
     return " AND ".join(parts)
 
 
@@ -54,7 +55,7 @@ class EmbeddedIndex:
         self._lock = threading.Lock()  # one connection shared by the flow's worker threads
         self.db = sqlite3.connect(path, timeout=60, isolation_level=None, check_same_thread=False)
         self.db.execute("PRAGMA journal_mode=WAL")
-        self.db.executescript(SCHEMA)
+        self.db.executescript(SCHEMA.format(marks=DEVANAGARI_MARKS))
 
     def add(self, record: RecordFile) -> None:
         with self._lock:
