@@ -102,9 +102,25 @@ def _date_from(match: re.Match[str]) -> dt.date | None:
         return None
 
 
+# A cover's own "Record type: Court Case" line says what the file is, whatever its pages mention.
+_RECORD_TYPE_LINE = re.compile(r"^\s*(?:record\s*type|type\s*of\s*record|نوعیت|अभिलेख\s*प्रकार|प्रकार)\s*[:.\-–]\s*(?P<rest>.+)$",
+                               re.IGNORECASE | re.MULTILINE)
+
+
 def record_type(text: str, keywords: Mapping[str, Sequence[str]]) -> str | None:
-    """The configured record type whose keywords occur most often in the text (whole words,
-    any script, folded spelling); the first configured type wins a tie. None if none occurs."""
+    """The record type a "Record type:" line names, else the configured record type whose
+    keywords occur most often in the text (whole words, any script, folded spelling); the first
+    configured type wins a tie. None if none occurs."""
+    for match in _RECORD_TYPE_LINE.finditer(text):
+        named = _fold_keyword(match.group("rest")).strip().replace(" ", "-")
+        if named in keywords:
+            return named
+        if (by_words := _most_mentioned(match.group("rest"), keywords)) is not None:
+            return by_words
+    return _most_mentioned(text, keywords)
+
+
+def _most_mentioned(text: str, keywords: Mapping[str, Sequence[str]]) -> str | None:
     folded = _fold_keyword(text)
     best, best_hits = None, 0
     for kind, words in keywords.items():
@@ -121,7 +137,7 @@ def _keyword_pattern(word: str) -> re.Pattern[str]:
 
 
 # A line that says what the file is about, in the three languages.
-_SUBJECT = re.compile(r"^\s*(?:subject|sub|re|in the matter of|موضوع|بعنوان|عنوان|विषय|बाबत)\s*[:.\-–]\s*(?P<rest>.+)$", re.IGNORECASE)
+_SUBJECT = re.compile(r"^\s*(?:title|subject|sub|re|in the matter of|موضوع|بعنوان|عنوان|विषय|बाबत)\s*[:.\-–]\s*(?P<rest>.+)$", re.IGNORECASE)
 # Letterhead lines every file of an office starts with: never its title.
 _LETTERHEAD = re.compile(
     r"^\s*(?:government of|govt\.? of|office of|in the court of|page\s*\d|no\.?\s*[:\d]|dated?\b|حکومت|دفتر|सरकार|कार्यालय)",

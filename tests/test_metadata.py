@@ -95,3 +95,10 @@ def test_title_is_trimmed_at_a_word() -> None:
 def test_title_of_nothing_readable() -> None:
     assert title_from_text("") == ""
     assert title_from_text("~~ ., ;;\n|||\n12 34") == ""
+
+
+def test_a_covers_record_type_and_title_lines_win_over_words_on_its_pages():
+    keywords = {"court-case": ["court"], "revenue-register": ["khasra", "jamabandi", "register"]}
+    cover = "OFFICE OF THE TEHSILDAR\nDistrict Anantnag\nTitle: Correction of entry, Village Larnoo\nRecord type: Court Case\nkhasra khasra register"
+    assert record_type(cover, keywords) == "court-case"
+    assert title_from_text(cover) == "Correction of entry, Village Larnoo"
