@@ -168,9 +168,9 @@ def test_inspect_reports_every_page():
 
 def test_languages_follow_the_page_script():
     urdu_tehsil = ["urd", "eng"]
-    assert languages_for_page("Latin", urdu_tehsil) == ["eng"]
-    assert languages_for_page("Arabic", urdu_tehsil) == ["urd", "eng"]
+    assert languages_for_page("Latin", urdu_tehsil) == ["eng"]  # an English page in an Urdu tehsil
+    assert languages_for_page("Arabic", urdu_tehsil) == ["urd"]  # urd+eng read Urdu worse than urd
     assert languages_for_page(None, urdu_tehsil) == ["urd", "eng"]
-    assert languages_for_page("Devanagari", urdu_tehsil) == ["hin", "eng"]  # a Hindi page in an Urdu tehsil
-    assert languages_for_page("Arabic", ["eng"]) == ["urd", "eng"]
-    assert languages_for_page("Latin", ["hin"]) == ["eng"]
+    assert languages_for_page("Devanagari", urdu_tehsil) == ["hin"]  # a Hindi page in an Urdu tehsil
+    assert languages_for_page("Arabic", ["eng"]) == ["urd"]
+    assert languages_for_page("Latin", ["hin", "eng"]) == ["eng"]
