@@ -232,17 +232,18 @@ def condition_keys(condition: Condition) -> list[str]:
     ]
 
 
-def run(count: int, verbose: bool = False) -> dict[str, list[int]]:
-    """Read every generated page; per condition key: [pages, found, wrong, seconds*1000]."""
-    rng = random.Random(42)
+def run(count: int, seed: int = 0, verbose: bool = False) -> dict[str, list[float]]:
+    """Read every generated page; per condition key: [pages, found, wrong, CPU ms]. CPU time,
+    not wall time: this machine is shared, and the pipeline runs one page per core anyway."""
+    rng = random.Random(42 + seed)
     table: dict[str, list[float]] = defaultdict(lambda: [0, 0, 0, 0.0])
-    for index, condition in enumerate(conditions(count)):
+    for index, condition in enumerate(conditions(count, seed=1987 + seed)):
         printed, truth = random_file_number(rng)
-        page = make_cover_page(printed, condition, seed=index)
-        start = time.perf_counter()
+        page = make_cover_page(printed, condition, seed=index + 100_000 * seed)
+        start = time.process_time()
         barcodes = read_barcodes(page)
         chosen, flags = choose_file_number(file_numbers_from_barcodes(barcodes, [REVENUE_PATTERN]))
-        elapsed = time.perf_counter() - start
+        elapsed = time.process_time() - start
         found = chosen is not None and chosen.normalized == truth
         wrong = chosen is not None and chosen.normalized != truth
         if verbose and not found:
@@ -257,10 +258,10 @@ def run(count: int, verbose: bool = False) -> dict[str, list[int]]:
 
 
 def print_table(table: dict[str, list[float]]) -> None:
-    print(f"{'condition':22} {'pages':>6} {'found':>6} {'recall':>8} {'wrong':>6} {'ms/page':>8}")
+    print(f"{'condition':22} {'pages':>6} {'found':>6} {'recall':>8} {'wrong':>6} {'cpu ms/page':>11}")
     for key in sorted(table, key=lambda k: (k != "all", k.split("=")[0], _sort_value(k))):
         pages, found, wrong, ms = table[key]
-        print(f"{key:22} {pages:6d} {found:6d} {100 * found / pages:7.1f}% {wrong:6d} {ms / pages:8.1f}")
+        print(f"{key:22} {int(pages):6d} {int(found):6d} {100 * found / pages:7.1f}% {int(wrong):6d} {ms / pages:11.1f}")
 
 
 def _sort_value(key: str) -> tuple:
@@ -275,10 +276,11 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--pages", type=int, default=324, help="generated cover pages (default 324)")
     parser.add_argument("--quick", action="store_true", help="54 pages")
+    parser.add_argument("--seed", type=int, default=0, help="another set of pages (0: the set the reader was tuned on)")
     parser.add_argument("--verbose", action="store_true", help="print every page not read right")
     args = parser.parse_args()
     count = 54 if args.quick else args.pages
-    table = run(count, verbose=args.verbose)
+    table = run(count, seed=args.seed, verbose=args.verbose)
     print_table(table)
     pages, found, wrong, _ = table["all"]
     print(f"\nfile-number recall {100 * found / pages:.2f}% (target >= 99.5%), wrong numbers accepted {wrong} (target 0)")
