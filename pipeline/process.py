@@ -39,6 +39,7 @@ from pipeline.pages import PDF_SUFFIXES, UnreadableSource, iter_pages, page_coun
 from pipeline.preprocess import clean_page, languages_for_page
 from pipeline.report import BatchReport, ReportLine
 
+cv2.setNumThreads(1)  # pages run in parallel already; OpenCV's own threads would only contend
 CHUNK_PAGES = 32  # pages OCRed together: bounds memory and temp disk for very long files
 JPEG_QUALITY = 85
 
