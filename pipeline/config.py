@@ -36,6 +36,8 @@ class FileNumberPattern(Frozen):
     normalized: str = "{office}/{section}/{year}/{serial}"
     serial_width: int = 4
     year_range: tuple[int, int] = (1850, 2100)
+    check_digit: Literal["none", "luhn", "mod10", "mod11", "mod97"] = Field(
+        "none", description="validate the regex's `check` group with this algorithm")
 
     @field_validator("regex")
     @classmethod
