@@ -6,10 +6,11 @@ All three read the same pages, in the same run:
   * `daftar run` on an inbox holding those pages as record-file folders (deskew, barcodes, OCR,
     archive, index, Prefect included).
 
-    .venv/bin/python bench/throughput.py [--pages 12] [--languages eng+urd] [--file-pages 4]
+    .venv/bin/python bench/throughput.py [--pages 40] [--languages eng+urd] [--file-pages 8]
 
-Pages come from sample_scans/ (typed English/Urdu/Hindi pages, skewed ones included), cycled
-to the requested count; they are deskewed first, so the limit is measured on upright pages.
+Pages are full typed A4 pages at 300 dpi made by sample_scans' generator (three English to one
+Urdu), upright, so all three read the same clean pages. daftar reads each page with the languages
+of its script (English pages with eng alone); the other two read every page with --languages.
 """
 
 from __future__ import annotations
@@ -23,49 +24,43 @@ import tempfile
 import time
 from pathlib import Path
 
-import cv2
+import img2pdf
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from pipeline.config import CleaningSettings  # noqa: E402
-from pipeline.ocr import images_to_pdf, tesseract_env  # noqa: E402
-from pipeline.pages import iter_pages  # noqa: E402
-from pipeline.preprocess import clean_page  # noqa: E402
+from pipeline.config import OcrSettings  # noqa: E402
+from pipeline.ocr import tesseract_env  # noqa: E402
 
 CORES = os.cpu_count() or 1
+PSM = OcrSettings().page_segmentation  # all three read pages the same way daftar does
 
 
-def sample_pages(count: int, folder: Path) -> list[Path]:
-    """Upright, non-blank pages from the sample scans, written as 300 dpi JPEG files."""
-    sources = sorted(p for p in (ROOT / "sample_scans" / "inbox").rglob("*") if p.suffix.lower() in {".jpg", ".png", ".tif", ".tiff"})
-    pages: list[Path] = []
-    settings = CleaningSettings()
-    for source in sources:
-        try:
-            for page in iter_pages(source):
-                cleaned = clean_page(page.image, page.dpi, settings)
-                if cleaned.blank:
-                    continue
-                path = folder / f"page-{len(pages):04d}.jpg"
-                cv2.imwrite(str(path), cleaned.image, [cv2.IMWRITE_JPEG_QUALITY, 85])
-                pages.append(path)
-        except Exception:
-            continue  # the sample's corrupt files are not pages
-    if not pages:
-        raise SystemExit("no pages found in sample_scans/inbox")
-    while len(pages) < count:
-        copy = folder / f"page-{len(pages):04d}.jpg"
-        shutil.copyfile(pages[len(pages) % len(pages)], copy)
-        pages.append(copy)
-    return pages[:count]
+def generated_pages(count: int, folder: Path) -> list[Path]:
+    """Full typed A4 pages at 300 dpi, as record rooms hold them: three English pages to one
+    Urdu page, each filled with the record-room texts of sample_scans' generator."""
+    sys.path.insert(0, str(ROOT / "scripts"))
+    import make_sample_scans as samples
+
+    texts = {language: [getattr(samples, name) for name in sorted(dir(samples)) if name.startswith(prefix)]
+             for language, prefix in (("eng", "ENGLISH_"), ("urd", "URDU_"))}
+    pages = []
+    for number in range(count):
+        language = "urd" if number % 4 == 3 else "eng"
+        documents = texts[language]
+        blocks = [block for k in range(3) for block in documents[(number + k) % len(documents)]]
+        page = samples.typed_page(f"bench-{number}", blocks, language=language, dpi=300)
+        path = folder / f"page-{number:04d}.jpg"
+        page.image.save(path, quality=85, dpi=(300, 300))
+        pages.append(path)
+    return pages
 
 
 def tesseract_limit(pages: list[Path], languages: str, folder: Path) -> float:
     total = 0.0
     for page in pages:
         started = time.perf_counter()
-        subprocess.run(["tesseract", str(page), str(folder / page.stem), "-l", languages, "txt"],
+        subprocess.run(["tesseract", str(page), str(folder / page.stem), "-l", languages, "--psm", str(PSM), "txt"],
                        check=True, capture_output=True, env=tesseract_env())
         total += time.perf_counter() - started
     return total / CORES
@@ -73,9 +68,10 @@ def tesseract_limit(pages: list[Path], languages: str, folder: Path) -> float:
 
 def plain_ocrmypdf(pages: list[Path], languages: str, folder: Path) -> float:
     source, out = folder / "pages.pdf", folder / "ocrmypdf-out.pdf"
-    images_to_pdf(pages, source)
+    source.write_bytes(img2pdf.convert([str(page) for page in pages]))
     started = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "ocrmypdf", "--jobs", str(CORES), "-l", languages, "--quiet", str(source), str(out)],
+    subprocess.run([sys.executable, "-m", "ocrmypdf", "--jobs", str(CORES), "-l", languages, "--tesseract-pagesegmode", str(PSM),
+                    "--quiet", str(source), str(out)],
                    check=True, env=tesseract_env())
     return time.perf_counter() - started
 
@@ -99,13 +95,13 @@ def daftar_run(pages: list[Path], languages: str, file_pages: int, folder: Path)
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--pages", type=int, default=12)
+    parser.add_argument("--pages", type=int, default=40)
     parser.add_argument("--languages", default="eng+urd")
-    parser.add_argument("--file-pages", type=int, default=4, help="pages per record file in the daftar inbox")
+    parser.add_argument("--file-pages", type=int, default=8, help="pages per record file in the daftar inbox")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="daftar-bench-") as tmp:
         folder = Path(tmp)
-        pages = sample_pages(args.pages, folder)
+        pages = generated_pages(args.pages, folder)
         limit = tesseract_limit(pages, args.languages, folder)
         ocrmypdf_seconds = plain_ocrmypdf(pages, args.languages, folder)
         daftar_seconds = daftar_run(pages, args.languages, args.file_pages, folder)

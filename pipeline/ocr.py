@@ -1,25 +1,33 @@
 """OCR: cleaned page images in, an archival PDF/A-2b with a text layer and each page's text out.
 
-OCRmyPDF drives Tesseract: one single-threaded Tesseract per page, pages in parallel. Pages are
-OCRed once; the text of each page comes from Tesseract's own output (the sidecar, in logical
-order, so Urdu reads right), not from reading the PDF back.
+Each page is read once by one single-threaded Tesseract, with the languages and layout that fit
+that page; one Tesseract per core runs at a time across all record files of the night. The
+same Tesseract run writes the page's text (its own output, in logical order, so Urdu reads
+right), its word confidences, and an invisible text layer that is laid over the page image.
+pikepdf joins the pages and writes PDF/A-2b, validating what it wrote.
+
+OCRmyPDF makes the archival copy of born-digital PDFs, which are not OCRed. It is not used for
+scans: one OCRmyPDF run reads all its pages with one language set, and costs a process, a
+re-rasterization and a PDF/A pass per run; on 40 sample pages that ran at 0.31x of the
+Tesseract limit (bench/throughput.py).
 """
 
 from __future__ import annotations
 
+import csv
+import io
 import os
-import re
-import shutil
 import subprocess
 import sys
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
 import img2pdf
 import pikepdf
-
-# OCRmyPDF writes this into the sidecar for pages it was told not to OCR.
-_SKIPPED = re.compile(r"^\s*\[OCR skipped on page", re.MULTILINE)
+import pikepdf.pdfa
 
 
 class OcrFailed(RuntimeError):
@@ -27,11 +35,12 @@ class OcrFailed(RuntimeError):
 
 
 @dataclass(frozen=True)
-class OcrOptions:
-    languages: tuple[str, ...]
-    jobs: int = 1
-    timeout: float = 300.0
-    page_segmentation: int = 6
+class PageOcr:
+    text: str
+    confidence: float | None  # mean word confidence 0-100, None when no word was read
+    text_layer: Path | None  # Tesseract's text-only PDF page; None if Tesseract gave up
+    seconds: float
+    error: str | None = None
 
 
 def tesseract_env() -> dict[str, str]:
@@ -39,96 +48,108 @@ def tesseract_env() -> dict[str, str]:
     return {**os.environ, "OMP_THREAD_LIMIT": "1"}
 
 
-def images_to_pdf(images: list[Path], out: Path) -> None:
-    """An image-only PDF, one page per cleaned image, embedded without re-encoding; each page's
-    physical size comes from the dpi written in its image."""
-    with out.open("wb") as handle:
-        handle.write(img2pdf.convert([str(p) for p in images]))
+_pools: dict[int, ThreadPoolExecutor] = {}
+_pools_lock = threading.Lock()
 
 
-@dataclass
-class OcrResult:
-    texts: list[str]  # every page's text, '' for pages not OCRed
-    confidences: list[float | None]  # mean Tesseract word confidence (0-100) per page
+def tesseract_pool(workers: int) -> ThreadPoolExecutor:
+    """The process-wide pool that runs Tesseract: `workers` at a time across all record files,
+    however many stacks are being read."""
+    with _pools_lock:
+        if workers not in _pools:
+            _pools[workers] = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="tesseract")
+        return _pools[workers]
 
 
-def ocr_pdf(source: Path, out: Path, ocr_pages: list[int], page_total: int, options: OcrOptions) -> OcrResult:
-    """OCR the given 1-based pages of `source` into PDF/A-2b `out`."""
-    sidecar = out.with_suffix(".txt")
-    # OCRmyPDF's work folder is kept inside ours: the hOCR of that same OCR pass gives each
-    # page's word confidences (no second OCR), and the folder goes when the chunk is done.
-    scratch = out.with_name(out.stem + "-ocrmypdf")
-    scratch.mkdir()
-    command = [
-        sys.executable, "-m", "ocrmypdf",
-        "--output-type", "pdfa-2",
-        "--pdfa-backend", "auto",
-        "--optimize", "0",
-        "--jobs", str(max(1, options.jobs)),
-        "-l", "+".join(options.languages),
-        "--tesseract-pagesegmode", str(options.page_segmentation),
-        # A timeout of 0 OCRs nothing: a file of only blank pages still gets its archival PDF.
-        "--tesseract-timeout", str(options.timeout if ocr_pages else 0),
-        "--sidecar", str(sidecar),
-        "--keep-temporary-files",
-        "--quiet",
-    ]
-    if ocr_pages and len(ocr_pages) < page_total:
-        command += ["--pages", ",".join(str(p) for p in ocr_pages)]
-    command += [str(source), str(out)]
+def ocr_page(image: Path, languages: tuple[str, ...], page_segmentation: int, dpi: int, timeout: float) -> PageOcr:
+    """Read one page image: text, confidence and an invisible text layer, from one Tesseract run."""
+    base = image.with_suffix("")
+    command = ["tesseract", str(image), str(base), "-l", "+".join(languages), "--psm", str(page_segmentation),
+               "--dpi", str(dpi), "-c", "textonly_pdf=1", "txt", "tsv", "pdf"]
+    started = time.perf_counter()
     try:
-        result = subprocess.run(command, capture_output=True, text=True, env={**tesseract_env(), "TMPDIR": str(scratch)})
-        if result.returncode != 0 or not out.exists():
-            raise OcrFailed(f"ocrmypdf exit {result.returncode}: {_last_line(result.stderr)}")
-        confidences = [page_confidence(scratch, number) for number in range(1, page_total + 1)]
-    finally:
-        shutil.rmtree(scratch, ignore_errors=True)
-    return OcrResult(split_sidecar(sidecar.read_text(encoding="utf-8"), page_total), confidences)
+        result = subprocess.run(command, capture_output=True, text=True, env=tesseract_env(), timeout=timeout)
+    except subprocess.TimeoutExpired:
+        return PageOcr("", None, None, time.perf_counter() - started, f"Tesseract timed out after {timeout:.0f}s")
+    seconds = time.perf_counter() - started
+    layer = base.with_suffix(".pdf")
+    if result.returncode != 0 or not layer.exists():
+        return PageOcr("", None, None, seconds, f"Tesseract exit {result.returncode}: {_last_line(result.stderr)}")
+    text = base.with_suffix(".txt").read_text(encoding="utf-8").replace("\f", "").strip()
+    return PageOcr(text, word_confidence(base.with_suffix(".tsv")), layer, seconds)
 
 
-_WORD_CONFIDENCE = re.compile(r"class=['\"]ocrx_word['\"][^>]*?x_wconf (\d+)")
+def word_confidence(tsv: Path) -> float | None:
+    """Mean confidence of the words Tesseract read (level 5 rows with text)."""
+    with tsv.open(encoding="utf-8", newline="") as handle:
+        values = [float(row["conf"]) for row in csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE)
+                  if row.get("level") == "5" and (row.get("text") or "").strip() and float(row["conf"]) >= 0]
+    return round(sum(values) / len(values), 1) if values else None
 
 
-def page_confidence(scratch: Path, number: int) -> float | None:
-    """Mean word confidence of a page from the hOCR OCRmyPDF kept; None if it was not OCRed."""
-    for hocr in scratch.glob(f"*/{number:06d}_ocr_hocr.hocr"):
-        values = [int(v) for v in _WORD_CONFIDENCE.findall(hocr.read_text(encoding="utf-8", errors="replace"))]
-        return round(sum(values) / len(values), 1) if values else None
-    return None
+class PdfAssembler:
+    """Builds a record file's PDF page by page: each page image embedded as scanned (JPEG, not
+    re-encoded) with its text layer laid over it. Pages are saved in chunks, so memory holds a
+    chunk of pages at most, never the whole file."""
 
+    def __init__(self, work: Path, name: str, chunk_pages: int):
+        self.work, self.name, self.chunk_pages = work, name, chunk_pages
+        self.chunks: list[Path] = []
+        self._pdf: pikepdf.Pdf | None = None
+        self._sources: list[pikepdf.Pdf] = []
 
-def split_sidecar(text: str, page_total: int) -> list[str]:
-    pages = text.split("\f")
-    pages = [("" if _SKIPPED.match(page) else page.strip()) for page in pages]
-    pages += [""] * (page_total - len(pages))
-    return pages[:page_total]
+    def add(self, image: Path, text_layer: Path | None) -> None:
+        if self._pdf is None:
+            self._pdf = pikepdf.new()
+        page_pdf = pikepdf.open(io.BytesIO(img2pdf.convert(str(image))))
+        self._sources.append(page_pdf)
+        self._pdf.pages.append(page_pdf.pages[0])
+        if text_layer is not None:
+            layer = pikepdf.open(text_layer)
+            self._sources.append(layer)
+            self._pdf.pages[-1].add_overlay(layer.pages[0])
+        if len(self._pdf.pages) >= self.chunk_pages:
+            self._save_chunk()
+
+    def _save_chunk(self) -> None:
+        if self._pdf is None:
+            return
+        path = self.work / f"{self.name}-part{len(self.chunks):04d}.pdf"
+        self._pdf.save(path)
+        for source in self._sources:
+            source.close()
+        self._pdf.close()
+        self._pdf, self._sources = None, []
+        self.chunks.append(path)
+
+    def finish(self, out: Path) -> Path:
+        """Join the chunks and write `out` as PDF/A-2b; raise OcrFailed if it does not validate."""
+        self._save_chunk()
+        with pikepdf.open(self.chunks[0]) as pdf:
+            for chunk in self.chunks[1:]:
+                with pikepdf.open(chunk) as other:
+                    pdf.pages.extend(other.pages)
+            with pdf.open_metadata() as meta:
+                meta["dc:title"] = self.name
+            report = pikepdf.pdfa.save(pdf, out, "2b")
+        if not report.passed:
+            raise OcrFailed(f"PDF/A-2b validation failed: {report}")
+        for chunk in self.chunks:
+            chunk.unlink(missing_ok=True)
+        return out
 
 
 def archive_pdf(source: Path, out: Path) -> None:
-    """A born-digital PDF keeps its own text: made PDF/A-2b without OCR."""
+    """A born-digital PDF keeps its own text: made PDF/A-2b by OCRmyPDF without OCR."""
     command = [sys.executable, "-m", "ocrmypdf", "--skip-text", "--output-type", "pdfa-2", "--pdfa-backend", "auto",
                "--optimize", "0", "--quiet", str(source), str(out)]
     result = subprocess.run(command, capture_output=True, text=True, env=tesseract_env())
     if result.returncode != 0 or not out.exists():
-        # Ghostscript 10.0.0 refuses --skip-text with PDF/A: keep the original bytes instead.
+        # Ghostscript 10.0.0 refuses --skip-text with PDF/A: keep the original's content instead.
         command[command.index("pdfa-2")] = "pdf"
         result = subprocess.run(command, capture_output=True, text=True, env=tesseract_env())
     if result.returncode != 0 or not out.exists():
         raise OcrFailed(f"ocrmypdf exit {result.returncode}: {_last_line(result.stderr)}")
-
-
-def append_pdf(parts: list[Path], out: Path) -> None:
-    """Join chunk PDFs into one, keeping the first part's PDF/A metadata and output intent."""
-    with pikepdf.open(parts[0]) as first:
-        for part in parts[1:]:
-            with pikepdf.open(part) as other:
-                first.pages.extend(other.pages)
-        first.save(out)
-
-
-def _last_line(text: str) -> str:
-    lines = [line for line in text.strip().splitlines() if line.strip()]
-    return lines[-1][:300] if lines else "no message"
 
 
 def pages_without_text_layer(pdf: Path, expected: list[int]) -> list[int]:
@@ -143,3 +164,8 @@ def pages_without_text_layer(pdf: Path, expected: list[int]) -> list[int]:
                 missing.append(number)
             page.close()
     return missing
+
+
+def _last_line(text: str) -> str:
+    lines = [line for line in text.strip().splitlines() if line.strip()]
+    return lines[-1][:300] if lines else "no message"
