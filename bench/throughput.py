@@ -33,7 +33,7 @@ from pipeline.config import OcrSettings  # noqa: E402
 from pipeline.ocr import tesseract_env  # noqa: E402
 
 CORES = os.cpu_count() or 1
-PSM = OcrSettings().page_segmentation  # all three read pages the same way daftar does
+PSM = OcrSettings().page_segmentation  # daftar's default page segmentation (it uses 6 on Urdu pages)
 
 
 def generated_pages(count: int, folder: Path) -> list[Path]:

@@ -93,10 +93,11 @@ class CleaningSettings(Frozen):
 class OcrSettings(Frozen):
     dpi: int = 300
     tesseract_timeout: float = 300.0
-    # Tesseract page segmentation. 6 (one uniform block) kept 77-95% of the words of the sample
-    # Urdu pages where the default 3 dropped whole lines (60-85%), and read English and Hindi
-    # pages, two-column linn.png included, as well as 3 did.
-    page_segmentation: int = Field(6, ge=0, le=13)
+    # Tesseract page segmentation: 3 (automatic), and 6 (one uniform block) on Arabic-script
+    # pages, where it kept 77-95% of the words of the sample Urdu pages that 3 dropped whole
+    # lines of (60-85%).
+    page_segmentation: int = Field(3, ge=0, le=13)
+    page_segmentation_arabic: int = Field(6, ge=0, le=13)
     low_confidence: float = Field(60.0, description="pages below this mean word confidence are flagged")
 
 

@@ -63,7 +63,8 @@ class PendingPage:
     """A cleaned page waiting for its OCR (None for a blank page, which is not OCRed)."""
 
     page: PageRecord
-    image: Path
+    image: Path  # as archived
+    ocr_image: Path  # as OCRed: barcodes whited out
     ocr: Future[ocr.PageOcr] | None
 
 
@@ -182,17 +183,25 @@ class StackProcessor:
         image_path = self.work / f"page-{len(self.drafts):03d}-{page.number:05d}.jpg"
         cv2.imwrite(str(image_path), cleaned.image, [cv2.IMWRITE_JPEG_QUALITY, JPEG_QUALITY])
         _set_jpeg_dpi(image_path, dpi)
-        future = None
+        future, ocr_path = None, image_path
         if not cleaned.blank:
             languages = languages_for_page(cleaned.script, self.languages)
             page.language = "+".join(languages)
             draft.languages.update(languages)
+            if barcodes:  # Tesseract's layout analysis takes a label's bars for a picture and drops the text around it
+                ocr_path = image_path.with_name(image_path.stem + "-ocr.jpg")
+                cv2.imwrite(str(ocr_path), _without_barcodes(cleaned.image, barcodes, dpi), [cv2.IMWRITE_JPEG_QUALITY, JPEG_QUALITY])
             self.read_ahead.acquire()
-            future = self.tesseract.submit(ocr.ocr_page, image_path, tuple(languages), self.settings.ocr.page_segmentation,
+            future = self.tesseract.submit(ocr.ocr_page, ocr_path, tuple(languages), self._segmentation(cleaned.script),
                                            dpi, self.settings.ocr.tesseract_timeout)
             future.add_done_callback(lambda _: self.read_ahead.release())
-        draft.pending.append(PendingPage(page, image_path, future))
+        draft.pending.append(PendingPage(page, image_path, ocr_path, future))
         self._assemble(draft, wait=False)
+
+    def _segmentation(self, script: str | None) -> int:
+        if script == "Arabic":
+            return self.settings.ocr.page_segmentation_arabic
+        return self.settings.ocr.page_segmentation
 
     def _start_new_draft(self) -> None:
         if self.drafts:
@@ -219,6 +228,7 @@ class StackProcessor:
             draft.pdf.add(item.image, result.text_layer if result else None)
             draft.time("assemble", time.perf_counter() - started)
             item.image.unlink(missing_ok=True)
+            item.ocr_image.unlink(missing_ok=True)
 
     def _final_pdf(self, draft: Draft, file_id: str) -> Path:
         if draft.born_digital_pdf:
@@ -343,6 +353,16 @@ def _year(manifest: ManifestEntry | None, number: FileNumber, patterns) -> int |
             year = match.groupdict().get("year")
             return int(year) if year and year.isdigit() else None
     return None
+
+
+def _without_barcodes(image: np.ndarray, barcodes: list[Barcode], dpi: int) -> np.ndarray:
+    """The page with each barcode's bars painted paper-white (a margin of 1/20 inch around)."""
+    copy = image.copy()
+    margin = dpi // 20
+    for barcode in barcodes:
+        left, top, width, height = barcode.box
+        copy[max(0, top - margin):top + height + margin, max(0, left - margin):left + width + margin] = 255
+    return copy
 
 
 def _set_jpeg_dpi(path: Path, dpi: int) -> None:
