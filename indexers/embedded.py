@@ -8,11 +8,11 @@ match what a user types.
 from __future__ import annotations
 
 import re
-import sqlite3
 import threading
 from pathlib import Path
 
 from indexers.base import SearchHit, SearchQuery, SearchResult
+from pipeline.database import open_database, transaction
 from pipeline.model import RecordFile
 from pipeline.text import fold
 
@@ -50,31 +50,22 @@ def fts_query(text: str) -> str:
 
 class EmbeddedIndex:
     def __init__(self, path: Path):
-        path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
         self._lock = threading.Lock()  # one connection shared by the flow's worker threads
-        self.db = sqlite3.connect(path, timeout=60, isolation_level=None, check_same_thread=False)
-        self.db.execute("PRAGMA journal_mode=WAL")
-        self.db.executescript(SCHEMA.format(marks=DEVANAGARI_MARKS))
+        self.db = open_database(path, SCHEMA.format(marks=DEVANAGARI_MARKS))
 
     def add(self, record: RecordFile) -> None:
-        with self._lock:
-            self.db.execute("BEGIN IMMEDIATE")
-            try:
-                self.db.execute("DELETE FROM pages WHERE file_id = ?", (record.file_id,))
-                self.db.execute(
-                    "INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                    (record.file_id, record.file_number, record.district, record.tehsil, record.title,
-                     record.record_type, record.year, " ".join(record.languages)),
-                )
-                # The title is searchable too: page 0 stands for the file as a whole.
-                rows = [(fold(record.title, lower=False), record.file_id, 0)] if record.title else []
-                rows += [(fold(page.text, lower=False), record.file_id, page.number) for page in record.pages if page.text.strip()]
-                self.db.executemany("INSERT INTO pages (text, file_id, page) VALUES (?, ?, ?)", rows)
-            except BaseException:
-                self.db.execute("ROLLBACK")
-                raise
-            self.db.execute("COMMIT")
+        # The title is searchable too: page 0 stands for the file as a whole.
+        rows = [(fold(record.title, lower=False), record.file_id, 0)] if record.title else []
+        rows += [(fold(page.text, lower=False), record.file_id, page.number) for page in record.pages if page.text.strip()]
+        with self._lock, transaction(self.db) as db:
+            db.execute("DELETE FROM pages WHERE file_id = ?", (record.file_id,))
+            db.execute(
+                "INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (record.file_id, record.file_number, record.district, record.tehsil, record.title,
+                 record.record_type, record.year, " ".join(record.languages)),
+            )
+            db.executemany("INSERT INTO pages (text, file_id, page) VALUES (?, ?, ?)", rows)
 
     def search(self, query: SearchQuery) -> SearchResult:
         match = fts_query(query.text)

@@ -8,11 +8,11 @@ record keeper probing another tehsil's restricted files by URL shows up here.
 from __future__ import annotations
 
 import datetime as dt
-import os
-import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
+
+from pipeline.database import open_database
 
 # view: a record file's page or API record; page: one page's view or text; page-image: a page at
 # full size; pdf: the archival PDF opened; download: the PDF saved; denied: refused, out of scope.
@@ -52,13 +52,8 @@ class AuditLog:
     """A thin layer over `<home>/audit.sqlite`. One instance per thread."""
 
     def __init__(self, path: Path):
-        path.parent.mkdir(parents=True, exist_ok=True)
-        _owner_only(path)
-        self.db = sqlite3.connect(path, timeout=60, isolation_level=None, check_same_thread=False)
-        self.db.row_factory = sqlite3.Row
-        self.db.execute("PRAGMA journal_mode=WAL")
-        self.db.execute("PRAGMA busy_timeout=60000")
-        self.db.executescript(SCHEMA)
+        # who saw what: readable by its owner only
+        self.db = open_database(path, SCHEMA, private=True)
 
     @classmethod
     def open(cls, home: Path) -> "AuditLog":
@@ -105,9 +100,3 @@ def audit_entries(home: Path, file_number: str | None = None, user: str | None =
     finally:
         log.close()
 
-
-def _owner_only(path: Path) -> None:
-    """Create the database file readable by its owner only (SQLite gives its -wal and -shm files
-    the same permissions): it holds who may see what and who saw what."""
-    if not path.exists():
-        os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))

@@ -10,11 +10,11 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sqlite3
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from pipeline.database import open_database, transaction
 from pipeline.model import RecordFile, SourceFile, Stack
 
 SCHEMA = """
@@ -73,13 +73,8 @@ class Catalog:
     """A thin layer over `<home>/catalog.sqlite`. One connection per thread or process."""
 
     def __init__(self, path: Path):
-        path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
-        self.db = sqlite3.connect(path, timeout=60, isolation_level=None, check_same_thread=False)
-        self.db.row_factory = sqlite3.Row
-        self.db.execute("PRAGMA journal_mode=WAL")
-        self.db.execute("PRAGMA busy_timeout=60000")
-        self.db.executescript(SCHEMA)
+        self.db = open_database(path, SCHEMA)
 
     @classmethod
     def open(cls, home: Path) -> "Catalog":
@@ -87,16 +82,6 @@ class Catalog:
 
     def close(self) -> None:
         self.db.close()
-
-    @contextmanager
-    def transaction(self) -> Iterator[sqlite3.Connection]:
-        self.db.execute("BEGIN IMMEDIATE")
-        try:
-            yield self.db
-        except BaseException:
-            self.db.execute("ROLLBACK")
-            raise
-        self.db.execute("COMMIT")
 
     # sources -----------------------------------------------------------------------------------
 
@@ -115,7 +100,7 @@ class Catalog:
 
     def mark_sources(self, stack: Stack, sources: Iterable[SourceFile], state: str, reason: str | None, when: dt.datetime) -> None:
         batch = stack.batch
-        with self.transaction() as db:
+        with transaction(self.db) as db:
             for source in sources:
                 db.execute(
                     "INSERT OR REPLACE INTO sources VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -144,7 +129,7 @@ class Catalog:
     # record files ------------------------------------------------------------------------------
 
     def record_done(self, record: RecordFile, archive_dir: str) -> None:
-        with self.transaction() as db:
+        with transaction(self.db) as db:
             db.execute(
                 "INSERT OR REPLACE INTO record_files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)",
                 (record.file_id, record.file_number, record.file_number_source, record.district, record.tehsil,

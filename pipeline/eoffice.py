@@ -22,13 +22,13 @@ import datetime as dt
 import io
 import json
 import re
-import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from extractors.file_numbers import clean_value, normalize_file_number
 from pipeline.catalog import Catalog
 from pipeline.config import Settings
+from pipeline.database import open_database, transaction
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS efiles (
@@ -96,14 +96,8 @@ class EOfficeLinks:
     """A thin layer over `<home>/eoffice.sqlite`, reading the catalog beside it. One per thread."""
 
     def __init__(self, home: Path):
-        home.mkdir(parents=True, exist_ok=True)
         self.home = home
-        self.db = sqlite3.connect(home / "eoffice.sqlite", timeout=60, isolation_level=None, check_same_thread=False)
-        self.db.row_factory = sqlite3.Row
-        self.db.execute("PRAGMA journal_mode=WAL")
-        self.db.execute("PRAGMA busy_timeout=60000")
-        self.db.execute("PRAGMA foreign_keys=ON")
-        self.db.executescript(SCHEMA)
+        self.db = open_database(home / "eoffice.sqlite", SCHEMA)
         self.catalog = Catalog.open(home)
 
     def close(self) -> None:
@@ -113,22 +107,17 @@ class EOfficeLinks:
     def save(self, efile: EOfficeFile, cited: list[tuple[str, str, bool]], export: str) -> None:
         """Store an e-file and replace its citations: the export is the e-file's current state."""
         now = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
-        self.db.execute("BEGIN IMMEDIATE")
-        try:
-            self.db.execute(
+        with transaction(self.db) as db:
+            db.execute(
                 "INSERT INTO efiles VALUES (?, ?, ?, ?, ?) ON CONFLICT (efile_number) DO UPDATE SET "
                 "subject = excluded.subject, date = excluded.date, export = excluded.export, imported_at = excluded.imported_at",
                 (efile.efile_number, efile.subject, efile.date, export, now),
             )
-            self.db.execute("DELETE FROM citations WHERE efile_number = ?", (efile.efile_number,))
-            self.db.executemany(
+            db.execute("DELETE FROM citations WHERE efile_number = ?", (efile.efile_number,))
+            db.executemany(
                 "INSERT OR IGNORE INTO citations VALUES (?, ?, ?, ?)",
                 [(efile.efile_number, raw, number, int(recognized)) for raw, number, recognized in cited],
             )
-        except BaseException:
-            self.db.execute("ROLLBACK")
-            raise
-        self.db.execute("COMMIT")
 
     def efile(self, efile_number: str) -> EOfficeFile | None:
         row = self.db.execute("SELECT efile_number, subject, date FROM efiles WHERE efile_number = ?", (efile_number,)).fetchone()

@@ -18,7 +18,6 @@ visible only inside the user's scope.
 from __future__ import annotations
 
 import datetime as dt
-import os
 import functools
 import hashlib
 import hmac
@@ -35,6 +34,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from pipeline.config import Settings
+from pipeline.database import open_database
 
 Role = Literal["keeper", "dc", "admin"]
 ROLES: tuple[Role, ...] = ("keeper", "dc", "admin")
@@ -126,14 +126,8 @@ class UserStore:
     """A thin layer over `<home>/users.sqlite`. One instance per thread."""
 
     def __init__(self, path: Path):
-        path.parent.mkdir(parents=True, exist_ok=True)
-        _owner_only(path)
-        self.db = sqlite3.connect(path, timeout=60, isolation_level=None, check_same_thread=False)
-        self.db.row_factory = sqlite3.Row
-        self.db.execute("PRAGMA journal_mode=WAL")
-        self.db.execute("PRAGMA busy_timeout=60000")
-        self.db.execute("PRAGMA foreign_keys=ON")
-        self.db.executescript(SCHEMA)
+        # password hashes and who may see what: readable by its owner only
+        self.db = open_database(path, SCHEMA, private=True)
 
     @classmethod
     def open(cls, home: Path) -> "UserStore":
@@ -366,9 +360,3 @@ def _token_hash(token: str) -> str:
 def _now_iso() -> str:
     return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
 
-
-def _owner_only(path: Path) -> None:
-    """Create the database file readable by its owner only (SQLite gives its -wal and -shm files
-    the same permissions): it holds who may see what and who saw what."""
-    if not path.exists():
-        os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
