@@ -3,7 +3,8 @@
 A 500-page file must not need more memory or temp disk than a few pages' worth: pages are read
 one at a time and OCRed in chunks. This runs the whole batch on a record file of N pages and of
 N/10 pages, in the same run, and prints peak RSS (daftar and all its OCR processes together) and
-peak size of the home's work folder for each.
+peak size of the home's work folder for each, and how much of that is per-page files (the rest
+is the archival PDF being built: the output itself, moved into the archive at the end).
 
     .venv/bin/python bench/memory.py [--pages 200]
 
@@ -57,15 +58,19 @@ def tree_rss_kib(pid: int) -> int:
     return total
 
 
-def folder_bytes(folder: Path) -> int:
-    total = 0
+def folder_bytes(folder: Path) -> tuple[int, int]:
+    """(all bytes, bytes of per-page files: page images and their OCR output, `page-*`). The
+    rest is the archival PDF being built, the output itself, moved into the archive at the end."""
+    total = pages = 0
     for path in folder.rglob("*"):
         try:
-            if path.is_file():
-                total += path.stat().st_size
+            size = path.stat().st_size if path.is_file() else 0
         except FileNotFoundError:
-            pass
-    return total
+            continue
+        total += size
+        if path.name.startswith("page-"):
+            pages += size
+    return total, pages
 
 
 def measure(pages: int, folder: Path) -> tuple[float, int, int]:
@@ -79,12 +84,14 @@ def measure(pages: int, folder: Path) -> tuple[float, int, int]:
     started = time.perf_counter()
     process = subprocess.Popen([str(ROOT / ".venv" / "bin" / "daftar"), "run", str(inbox), "--json"], env=env,
                                stdout=subprocess.DEVNULL)
-    peaks = {"rss": 0, "work": 0}
+    peaks = {"rss": 0, "work": 0, "scratch": 0}
 
     def watch() -> None:
         while process.poll() is None:
             peaks["rss"] = max(peaks["rss"], tree_rss_kib(process.pid))
-            peaks["work"] = max(peaks["work"], folder_bytes(home / "work"))
+            total, pages = folder_bytes(home / "work")
+            peaks["work"] = max(peaks["work"], total)
+            peaks["scratch"] = max(peaks["scratch"], pages)
             time.sleep(0.2)
 
     watcher = threading.Thread(target=watch)
@@ -93,7 +100,7 @@ def measure(pages: int, folder: Path) -> tuple[float, int, int]:
     watcher.join()
     if process.returncode != 0:
         raise SystemExit(f"daftar run failed with exit {process.returncode}")
-    return time.perf_counter() - started, peaks["rss"], peaks["work"]
+    return time.perf_counter() - started, peaks["rss"], peaks["work"], peaks["scratch"]
 
 
 def main() -> None:
@@ -102,9 +109,9 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="daftar-memory-") as tmp:
         rows = [(n, *measure(n, Path(tmp))) for n in (max(1, args.pages // 10), args.pages)]
-    print(f"{'pages':>6} {'seconds':>8} {'peak RSS MiB':>13} {'peak work MiB':>14}")
-    for pages, seconds, rss, work in rows:
-        print(f"{pages:6d} {seconds:8.1f} {rss / 1024:13.1f} {work / 2**20:14.1f}")
+    print(f"{'pages':>6} {'seconds':>8} {'peak RSS MiB':>13} {'peak work MiB':>14} {'of it page files':>17}")
+    for pages, seconds, rss, work, scratch in rows:
+        print(f"{pages:6d} {seconds:8.1f} {rss / 1024:13.1f} {work / 2**20:14.1f} {scratch / 2**20:17.1f}")
     ratio = rows[1][2] / rows[0][2]
     print(f"{rows[1][0] // rows[0][0]}x the pages -> {ratio:.2f}x the peak memory")
 

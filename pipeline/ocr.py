@@ -76,7 +76,10 @@ def ocr_page(image: Path, languages: tuple[str, ...], page_segmentation: int, dp
     if result.returncode != 0 or not layer.exists():
         return PageOcr("", None, None, seconds, f"Tesseract exit {result.returncode}: {_last_line(result.stderr)}")
     text = base.with_suffix(".txt").read_text(encoding="utf-8").replace("\f", "").strip()
-    return PageOcr(text, word_confidence(base.with_suffix(".tsv")), layer, seconds)
+    confidence = word_confidence(base.with_suffix(".tsv"))
+    for done in (base.with_suffix(".txt"), base.with_suffix(".tsv")):
+        done.unlink()
+    return PageOcr(text, confidence, layer, seconds)
 
 
 def word_confidence(tsv: Path) -> float | None:
@@ -97,6 +100,7 @@ class PdfAssembler:
         self.chunks: list[Path] = []
         self._pdf: pikepdf.Pdf | None = None
         self._sources: list[pikepdf.Pdf] = []
+        self._layers: list[Path] = []  # read lazily by pikepdf: deleted once the chunk is saved
 
     def add(self, image: Path, text_layer: Path | None) -> None:
         if self._pdf is None:
@@ -107,6 +111,7 @@ class PdfAssembler:
         if text_layer is not None:
             layer = pikepdf.open(text_layer)
             self._sources.append(layer)
+            self._layers.append(text_layer)
             self._pdf.pages[-1].add_overlay(layer.pages[0])
         if len(self._pdf.pages) >= self.chunk_pages:
             self._save_chunk()
@@ -118,8 +123,10 @@ class PdfAssembler:
         self._pdf.save(path)
         for source in self._sources:
             source.close()
+        for layer in self._layers:
+            layer.unlink(missing_ok=True)
         self._pdf.close()
-        self._pdf, self._sources = None, []
+        self._pdf, self._sources, self._layers = None, [], []
         self.chunks.append(path)
 
     def finish(self, out: Path) -> Path:
