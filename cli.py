@@ -21,6 +21,7 @@ import datetime as dt
 import enum
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -32,6 +33,7 @@ from pydantic import ValidationError
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from rich.text import Text
 
 from pipeline.config import Settings, home_dir
 
@@ -77,6 +79,19 @@ def load_settings(workers: int | None = None, settle: float | None = None) -> Se
     if settle is not None:
         updates["intake"] = settings.intake.model_copy(update={"settle_seconds": settle})
     return settings.model_copy(update=updates) if updates else settings
+
+
+def add_row(table: Table, *cells: object) -> None:
+    """A table row of data. OCR text, file names and values are never read as rich markup."""
+    table.add_row(*(cell if isinstance(cell, Text) else Text(str(cell)) for cell in cells))
+
+
+def highlighted(snippet: str) -> Text:
+    """A snippet with its [[matches]] in bold."""
+    text = Text()
+    for number, part in enumerate(re.split(r"\[\[|\]\]", snippet.replace("\n", " "))):
+        text.append(part, style="bold yellow" if number % 2 else None)
+    return text
 
 
 def print_json(data: object) -> None:
@@ -134,7 +149,7 @@ def print_report(report) -> None:
         for column in ("tehsil", "batch", "file / source", "detail"):
             table.add_column(column, overflow="fold")
         for item in items:
-            table.add_row(f"{item.district}/{item.tehsil}", item.batch, item.what, item.detail)
+            add_row(table, f"{item.district}/{item.tehsil}", item.batch, item.what, item.detail)
         console.print(table)
     if report.index_error:
         console.print(f"[red]index unavailable:[/red] {report.index_error}; {report.index_pending} record files wait and are indexed on the next run (or `daftar index --pending`)")
@@ -179,8 +194,8 @@ def search(
     for column in ("file number", "tehsil", "page", "snippet"):
         table.add_column(column, overflow="fold")
     for hit in hits:
-        table.add_row(hit.file_number, f"{hit.district}/{hit.tehsil}", str(hit.page) if hit.page else "title",
-                      hit.snippet.replace("[[", "[bold yellow]").replace("]]", "[/bold yellow]") if hit.snippet else hit.title)
+        add_row(table, hit.file_number, f"{hit.district}/{hit.tehsil}", str(hit.page) if hit.page else "title",
+                highlighted(hit.snippet) if hit.snippet else hit.title)
     console.print(table)
 
 
@@ -222,13 +237,13 @@ def show(
     table = Table(show_header=False, title=f"record file {record.file_number}")
     for key in ("file_number", "file_number_source", "district", "tehsil", "batch", "stack", "title", "record_type", "year", "languages", "flags", "pdf_path"):
         value = data[key]
-        table.add_row(key, ", ".join(value) if isinstance(value, list) else str(value if value is not None else ""))
+        add_row(table, key, ", ".join(value) if isinstance(value, list) else str(value if value is not None else ""))
     console.print(table)
     pages = Table(title="pages")
     for column in ("page", "source", "skew°", "blank", "text"):
         pages.add_column(column, overflow="fold")
     for page in record.pages:
-        pages.add_row(str(page.number), f"{page.source} p{page.source_page}", f"{page.skew_degrees:.1f}", "yes" if page.blank else "",
+        add_row(pages, str(page.number), f"{page.source} p{page.source_page}", f"{page.skew_degrees:.1f}", "yes" if page.blank else "",
                       page.text[:80].replace("\n", " "))
     console.print(pages)
 
@@ -316,11 +331,11 @@ def barcodes(paths: PathsArgument, as_json: JsonOption = False) -> None:
             table.add_column(column, overflow="fold")
         for entry in described:
             if entry.get("error"):
-                table.add_row(entry["path"], "", f"[red]{entry['error']}[/red]", "", "", "")
+                add_row(table, entry["path"], "", Text(entry["error"], style="red"), "", "", "")
             if not entry["barcodes"] and not entry.get("error"):
-                table.add_row(entry["path"], "", "(none found)", "", "", "")
+                add_row(table, entry["path"], "", "(none found)", "", "", "")
             for code in entry["barcodes"]:
-                table.add_row(entry["path"], str(code["page"]), code["value"], code["symbology"], str(tuple(code["box"])), code["decoder"])
+                add_row(table, entry["path"], str(code["page"]), code["value"], code["symbology"], str(tuple(code["box"])), code["decoder"])
         console.print(table)
     if any(entry.get("error") for entry in described):
         raise typer.Exit(int(ExitCode.BAD_INPUT))
@@ -346,7 +361,7 @@ def inspect(paths: PathsArgument, as_json: JsonOption = False) -> None:
         table.add_column(column, overflow="fold")
     for entry in report:
         for page in entry["pages"]:
-            table.add_row(entry["path"], str(page["page"]), f"{page['skew_degrees']:+.2f} ({page['skew_confidence']:.2f})",
+            add_row(table, entry["path"], str(page["page"]), f"{page['skew_degrees']:+.2f} ({page['skew_confidence']:.2f})",
                           f"{page['orientation']} ({page['orientation_confidence']:.2f})",
                           f"{'yes' if page['blank'] else 'no'} ({page['blank_confidence']:.2f})",
                           f"{page['script'] or '?'} ({page['script_confidence']:.2f})")
@@ -490,7 +505,7 @@ def user_list(home: HomeOption = None, as_json: JsonOption = False) -> None:
     for column in ("name", "role", "scope"):
         table.add_column(column)
     for u in users:
-        table.add_row(u.name, u.role, u.scope_label())
+        add_row(table, u.name, u.role, u.scope_label())
     console.print(table)
 
 
@@ -513,7 +528,7 @@ def audit(
     for column in ("when (UTC)", "user", "action", "file number", "page", "via", "client"):
         table.add_column(column, overflow="fold")
     for e in entries:
-        table.add_row(e.at, e.user, e.action, e.file_number, str(e.page or ""), e.via, e.client or "")
+        add_row(table, e.at, e.user, e.action, e.file_number, str(e.page or ""), e.via, e.client or "")
     console.print(table)
 
 
@@ -545,7 +560,7 @@ def link_eoffice(
         for column in ("e-file", "cited as", "file number"):
             table.add_column(column, overflow="fold")
         for c in report.unmatched:
-            table.add_row(c.efile_number, c.cited_raw, c.cited_number if c.recognized else f"{c.cited_number} (no pattern reads it)")
+            add_row(table, c.efile_number, c.cited_raw, c.cited_number if c.recognized else f"{c.cited_number} (no pattern reads it)")
         console.print(table)
     for line in report.skipped:
         err.print(f"skipped {line}", highlight=False)
@@ -586,7 +601,7 @@ def doctor(home: HomeOption = None) -> None:
     for column in ("check", "ok", "detail"):
         table.add_column(column, overflow="fold")
     for name, ok, detail in checks:
-        table.add_row(name, "[green]ok[/green]" if ok else "[red]FAIL[/red]", detail)
+        add_row(table, name, Text("ok", style="green") if ok else Text("FAIL", style="red"), detail)
     console.print(table)
     if not all(ok for _, ok, _ in checks):
         raise typer.Exit(int(ExitCode.INSTALLATION))
