@@ -1,8 +1,8 @@
 """Prefect flows: the night (every tehsil with a new batch) and one tehsil's batch.
 
 Flows only orchestrate: plan the batches, run one task per stack (never per page: a Prefect
-task costs tens of milliseconds) on a pool bounded by the cores, record each stack as it
-finishes, then index. One stack failing never fails the others.
+task costs tens of milliseconds) on a pool bounded by the cores, record and index each stack
+as it finishes. One stack failing never fails the others.
 """
 
 from __future__ import annotations
