@@ -26,6 +26,7 @@ import re
 import secrets
 import sqlite3
 import time
+from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -251,54 +252,36 @@ def add_user(
     settings = settings or Settings.load()
     user = make_user(name, role, tehsils or [], districts or [], settings)
     _check_password(password)
-    store = UserStore.open(home)
-    try:
+    with closing(UserStore.open(home)) as store:
         store.insert(user, password)
-    finally:
-        store.close()
     return user
 
 
 def set_password(home: Path, name: str, password: str) -> None:
-    store = UserStore.open(home)
-    try:
+    with closing(UserStore.open(home)) as store:
         store.set_password(name, password)
-    finally:
-        store.close()
 
 
 def remove_user(home: Path, name: str) -> bool:
     """Remove a user with their sessions and tokens. False if there was no such user."""
-    store = UserStore.open(home)
-    try:
+    with closing(UserStore.open(home)) as store:
         return store.remove(name)
-    finally:
-        store.close()
 
 
 def list_users(home: Path) -> list[User]:
-    store = UserStore.open(home)
-    try:
+    with closing(UserStore.open(home)) as store:
         return store.users()
-    finally:
-        store.close()
 
 
 def issue_token(home: Path, name: str) -> str:
     """A new API token for the user, shown once: only its digest is kept."""
-    store = UserStore.open(home)
-    try:
+    with closing(UserStore.open(home)) as store:
         return store.add_token(name)
-    finally:
-        store.close()
 
 
 def revoke_tokens(home: Path, name: str) -> int:
-    store = UserStore.open(home)
-    try:
+    with closing(UserStore.open(home)) as store:
         return store.revoke_tokens(name)
-    finally:
-        store.close()
 
 
 def make_user(name: str, role: str, tehsils: list[str], districts: list[str], settings: Settings) -> User:
