@@ -26,10 +26,6 @@ class BatchReport:
     index_error: str | None = None
     seconds: float = 0.0
 
-    @property
-    def ok(self) -> bool:
-        return not self.quarantined and self.index_pending == 0
-
     def summary(self) -> str:
         return (f"{len(self.done)} record files ({self.pages} pages) done, {len(self.flagged)} flagged for review, "
                 f"{len(self.quarantined)} sources quarantined, {len(self.waiting)} waiting, "
