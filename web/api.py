@@ -17,7 +17,7 @@ from indexers import IndexUnavailable
 from pipeline.users import User
 from web.auth import require_api_user
 from web.records import RecordMissing, canonical_number, row_by_file_id, visible_file
-from web.search import SearchFilters, audit_denied, audit_read, find_files, visible_citations
+from web.search import audit_denied, audit_read, find_files, query_from_params, visible_citations
 from web.stores import Stores
 from web.templating import api_file_url, eoffice_url, file_url, plain_snippet
 
@@ -141,7 +141,7 @@ def api_search(
     file number in any spelling. Results are record files, best first, each with its matching
     pages; restricted files outside your scope are left out."""
     stores = _stores(request)
-    filters = SearchFilters.from_params(request.query_params)
+    filters = query_from_params(request.query_params)
     _, row = canonical_number(q, stores.catalog(), stores.settings)
     exact = None
     if row is not None and user.can_see(row["district"], row["tehsil"], row["record_type"], stores.settings):

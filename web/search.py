@@ -13,7 +13,7 @@ Addresses:
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Request
@@ -37,35 +37,28 @@ MAX_HITS = 2000  # page hits read at most for one results page (deep pages of a 
 # Searching ---------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class SearchFilters:
-    text: str = ""
-    district: str | None = None
-    tehsil: str | None = None
-    record_type: str | None = None
-    year_from: int | None = None
-    year_to: int | None = None
-    language: str | None = None
+def query_from_params(params) -> SearchQuery:
+    """The search a query string asks for: empty fields are no filter; a year that is not a
+    number is ignored."""
 
-    @classmethod
-    def from_params(cls, params) -> "SearchFilters":
-        """From a query string: empty fields are no filter; a year that is not a number is ignored."""
+    def text(name: str) -> str | None:
+        value = (params.get(name) or "").strip()
+        return value or None
 
-        def text(name: str) -> str | None:
-            value = (params.get(name) or "").strip()
-            return value or None
+    def year(name: str) -> int | None:
+        value = text(name)
+        return int(value) if value and value.isdigit() and len(value) <= 4 else None
 
-        def year(name: str) -> int | None:
-            value = text(name)
-            return int(value) if value and value.isdigit() and len(value) <= 4 else None
+    return SearchQuery(text=(params.get("q") or "").strip()[:500], district=text("district"), tehsil=text("tehsil"),
+                       record_type=text("record_type"), year_from=year("year_from"), year_to=year("year_to"),
+                       language=text("language"))
 
-        return cls((params.get("q") or "").strip()[:500], text("district"), text("tehsil"), text("record_type"),
-                   year("year_from"), year("year_to"), text("language"))
 
-    def query_string(self, **changes) -> str:
-        values = {"q": self.text, "district": self.district, "tehsil": self.tehsil, "record_type": self.record_type,
-                  "year_from": self.year_from, "year_to": self.year_to, "language": self.language, **changes}
-        return urlencode({key: value for key, value in values.items() if value not in (None, "")})
+def query_string(query: SearchQuery, **changes) -> str:
+    """The query string of a search, for links to its other result pages."""
+    values = {"q": query.text, "district": query.district, "tehsil": query.tehsil, "record_type": query.record_type,
+              "year_from": query.year_from, "year_to": query.year_to, "language": query.language, **changes}
+    return urlencode({key: value for key, value in values.items() if value not in (None, "")})
 
 
 @dataclass
@@ -93,7 +86,7 @@ class FileResults:
     capped: bool = False  # MAX_HITS matching pages read: the files after them are not shown
 
 
-def find_files(stores: Stores, user: User, filters: SearchFilters, page: int = 1, per_page: int = FILES_PER_PAGE) -> FileResults:
+def find_files(stores: Stores, user: User, filters: SearchQuery, page: int = 1, per_page: int = FILES_PER_PAGE) -> FileResults:
     """Record files matching the words and filters that this user may see, best first.
 
     The index answers with matching pages; they are grouped into files, and a restricted file
@@ -110,10 +103,7 @@ def find_files(stores: Stores, user: User, filters: SearchFilters, page: int = 1
     hidden: set[str] = set()
     offset, more, capped = 0, False, False
     while True:
-        query = SearchQuery(text=filters.text, district=filters.district, tehsil=filters.tehsil,
-                            record_type=filters.record_type, year_from=filters.year_from, year_to=filters.year_to,
-                            language=filters.language, limit=HITS_PER_FETCH, offset=offset)
-        result = index.search(query)
+        result = index.search(replace(filters, limit=HITS_PER_FETCH, offset=offset))
         rows = _catalog_rows(catalog, {hit.file_id for hit in result.hits} - files.keys() - hidden)
         for hit in result.hits:
             if hit.file_id in hidden:
@@ -186,7 +176,7 @@ def _stores(request: Request) -> Stores:
 @router.get("/search")
 def search_page(request: Request, user: User = Depends(require_user)) -> Response:
     stores = _stores(request)
-    filters = SearchFilters.from_params(request.query_params)
+    filters = query_from_params(request.query_params)
     notice = None
     if filters.text:
         number, row = canonical_number(filters.text, stores.catalog(), stores.settings)
@@ -205,7 +195,7 @@ def search_page(request: Request, user: User = Depends(require_user)) -> Respons
             results = find_files(stores, user, filters, page, FILES_PER_PAGE)
         except IndexUnavailable:
             error = "Search is not available right now. Opening a file by its number still works."
-    context = {"filters": filters, "results": results, "notice": notice, "error": error,
+    context = {"filters": filters, "query_string": query_string, "results": results, "notice": notice, "error": error,
                "choices": filter_choices(stores), "language_names": LANGUAGE_NAMES,
                "pages_per_file": PAGES_PER_FILE}
     return render(request, "search.html", context, status_code=503 if error else 200)
