@@ -35,7 +35,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from rich.text import Text
 
-from pipeline.config import Settings, home_dir
+from domain.config import Settings, home_dir
+from domain.file_numbers import normalize_any
 
 # Prefect is imported lazily by the commands that run flows; these must be set before that.
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
@@ -117,7 +118,7 @@ def run(
     settings = load_settings(workers, settle_seconds)
     now = dt.datetime.combine(dt.date.fromisoformat(as_of), dt.datetime.now().time()) if as_of else dt.datetime.now()
     from flows.batch import run_inbox
-    from pipeline.archive import HomeBusy
+    from store.archive import HomeBusy
 
     with Progress(TextColumn("[bold]record stacks"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[pages]} pages"),
                   TimeElapsedColumn(), console=err, disable=as_json or not err.is_terminal) as bar:
@@ -175,7 +176,7 @@ def search(
     settings = load_settings()
     index = open_index(home_dir(home), settings)
     try:
-        number = _normalize_any(query, settings)
+        number = normalize_any(query, settings)
         exact = index.lookup(number) if number else None
         result = index.search(SearchQuery(text=query, district=district, tehsil=tehsil, record_type=record_type, limit=limit))
     except IndexUnavailable as error:
@@ -199,16 +200,6 @@ def search(
     console.print(table)
 
 
-def _normalize_any(text: str, settings: Settings) -> str | None:
-    """The normalized file number if `text` is one in any district's format."""
-    from extractors.file_numbers import normalize_file_number
-
-    for district in settings.districts.values():
-        if (number := normalize_file_number(text, district.file_number_patterns, "manifest")) is not None:
-            return number.normalized
-    return None
-
-
 @app.command()
 def show(
     file_number: Annotated[str, typer.Argument(help="File number in any spelling, or the archive id")],
@@ -216,14 +207,14 @@ def show(
     as_json: JsonOption = False,
 ) -> None:
     """A record file: its metadata, pages and the path of its archival PDF."""
-    from pipeline.archive import read_record
-    from pipeline.catalog import Catalog
+    from store.archive import read_record
+    from store.catalog import Catalog
 
     settings = load_settings()
     root = home_dir(home)
     catalog = Catalog.open(root)
     try:
-        row = catalog.record_file(file_number) or catalog.record_file(_normalize_any(file_number, settings) or file_number)
+        row = catalog.record_file(file_number) or catalog.record_file(normalize_any(file_number, settings) or file_number)
     finally:
         catalog.close()
     if row is None:
@@ -258,8 +249,8 @@ def index_command(
 ) -> None:
     """Index the record files that are archived but not yet searchable (after the index was down)."""
     from indexers import open_index
-    from pipeline.catalog import Catalog
-    from pipeline.indexing import index_pending
+    from store.catalog import Catalog
+    from night.indexing import index_pending
 
     settings = load_settings()
     root = home_dir(home)
@@ -279,8 +270,8 @@ def reindex(home: HomeOption = None) -> None:
     """Rebuild the search index from the archive. On Elasticsearch a new versioned index is built
     and the alias swapped, so search never goes dark; file-number addresses never change."""
     from indexers import IndexUnavailable, open_index
-    from pipeline.catalog import Catalog
-    from pipeline.indexing import reindex_all
+    from store.catalog import Catalog
+    from night.indexing import reindex_all
 
     settings = load_settings()
     root = home_dir(home)
@@ -404,7 +395,7 @@ def progress(
     as_json: JsonOption = False,
 ) -> None:
     """Per tehsil: record files and pages done, quarantined, flagged, waiting; pace against the target."""
-    from pipeline.catalog import Catalog
+    from store.catalog import Catalog
     from pipeline.progress import render_progress
 
     settings = load_settings()
@@ -447,14 +438,14 @@ def user_add(
     home: HomeOption = None,
 ) -> None:
     """Add a user. The password is read from DAFTAR_PASSWORD, else prompted for (twice)."""
-    from pipeline.users import UserError, add_user, make_user
+    from store.users import UsageError, add_user, make_user
 
     settings = load_settings()
     try:
         make_user(name, role, tehsil or [], district or [], settings)  # a wrong scope fails before the prompt
         password = os.environ.get("DAFTAR_PASSWORD") or typer.prompt("Password", hide_input=True, confirmation_prompt=True)
         user = add_user(home_dir(home), name, role, tehsil or [], district or [], password, settings)
-    except UserError as error:
+    except UsageError as error:
         raise fail(str(error), ExitCode.USAGE)
     console.print(f"added {user.name} ({user.role}: {user.scope_label()})", highlight=False)
 
@@ -462,11 +453,11 @@ def user_add(
 @user_app.command("token")
 def user_token(name: Annotated[str, typer.Argument(help="Log-in name")], home: HomeOption = None) -> None:
     """Print a new API token for the user (shown once; send it as `Authorization: Bearer <token>`)."""
-    from pipeline.users import UserError, issue_token
+    from store.users import UsageError, issue_token
 
     try:
         token = issue_token(home_dir(home), name)
-    except UserError as error:
+    except UsageError as error:
         raise fail(str(error), ExitCode.NOT_FOUND)
     sys.stdout.write(token + "\n")
 
@@ -474,19 +465,19 @@ def user_token(name: Annotated[str, typer.Argument(help="Log-in name")], home: H
 @user_app.command("password")
 def user_password(name: Annotated[str, typer.Argument(help="Log-in name")], home: HomeOption = None) -> None:
     """Set a new password (DAFTAR_PASSWORD or a prompt); the user's open sessions end."""
-    from pipeline.users import UserError, set_password
+    from store.users import UsageError, set_password
 
     password = os.environ.get("DAFTAR_PASSWORD") or typer.prompt("New password", hide_input=True, confirmation_prompt=True)
     try:
         set_password(home_dir(home), name, password)
-    except UserError as error:
+    except UsageError as error:
         raise fail(str(error), ExitCode.USAGE)
 
 
 @user_app.command("remove")
 def user_remove(name: Annotated[str, typer.Argument(help="Log-in name")], home: HomeOption = None) -> None:
     """Remove a user with their sessions and API tokens."""
-    from pipeline.users import remove_user
+    from store.users import remove_user
 
     if not remove_user(home_dir(home), name):
         raise fail(f"no user {name!r}", ExitCode.NOT_FOUND)
@@ -495,7 +486,7 @@ def user_remove(name: Annotated[str, typer.Argument(help="Log-in name")], home: 
 @user_app.command("list")
 def user_list(home: HomeOption = None, as_json: JsonOption = False) -> None:
     """Every user with role and scope."""
-    from pipeline.users import list_users
+    from store.users import list_users
 
     users = list_users(home_dir(home))
     if as_json:
@@ -518,7 +509,7 @@ def audit(
     as_json: JsonOption = False,
 ) -> None:
     """Who viewed or downloaded which record file, and when (refused attempts show as `denied`)."""
-    from pipeline.audit import audit_entries
+    from store.audit import audit_entries
 
     entries = audit_entries(home_dir(home), file_number, user, limit)
     if as_json:
@@ -540,7 +531,7 @@ def link_eoffice(
 ) -> None:
     """Link e-files to the legacy record files they cite; report citations not in the archive (yet).
     Those stay stored and are linked by themselves once the file is scanned."""
-    from pipeline.eoffice import import_eoffice_export
+    from store.eoffice import import_eoffice_export
 
     if not export.is_file():
         raise fail(f"no export at {export}", ExitCode.BAD_INPUT)

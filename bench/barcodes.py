@@ -31,7 +31,7 @@ if str(ROOT) not in sys.path:  # run as a script from anywhere
 
 from bench.file_numbers import Condition, make_cover_page, random_file_number  # noqa: E402
 from extractors.barcodes import read_barcodes, read_with_pyzbar, read_with_zxing  # noqa: E402
-from pipeline.model import Barcode  # noqa: E402
+from domain.model import Barcode  # noqa: E402
 
 CORPUS = ROOT.parent / "shared" / "corpus"
 DISTRACTOR = "004518870023"  # the old label bench covers sometimes carry

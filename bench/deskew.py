@@ -343,7 +343,7 @@ def blank_cases(dpi: int = 300) -> list[tuple[GeneratedPage, bool]]:
 
 def print_blank_table(thresholds: list[float]) -> None:
     """Precision and recall of 'blank' at each threshold, from one cleaning per page."""
-    from pipeline.config import CleaningSettings
+    from domain.config import CleaningSettings
     from pipeline.preprocess import clean_page
 
     measured = [(clean_page(page.image, page.dpi, CleaningSettings()).ink_ratio, blank) for page, blank in blank_cases()]
@@ -360,7 +360,7 @@ def print_blank_table(thresholds: list[float]) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-    from pipeline.config import CleaningSettings
+    from domain.config import CleaningSettings
     from pipeline.preprocess import clean_page
 
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)

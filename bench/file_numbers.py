@@ -39,7 +39,7 @@ if str(ROOT) not in sys.path:  # run as a script from anywhere
 
 from extractors.barcodes import read_barcodes  # noqa: E402
 from extractors.file_numbers import choose_file_number, file_numbers_from_barcodes  # noqa: E402
-from pipeline.config import FileNumberPattern  # noqa: E402
+from domain.config import FileNumberPattern  # noqa: E402
 
 MM_PER_INCH = 25.4
 A4_MM = (210.0, 297.0)

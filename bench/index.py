@@ -32,8 +32,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from indexers.base import Index, SearchQuery  # noqa: E402
-from pipeline.config import ElasticsearchSettings  # noqa: E402
-from pipeline.model import PageRecord, RecordFile  # noqa: E402
+from domain.config import ElasticsearchSettings  # noqa: E402
+from domain.model import PageRecord, RecordFile  # noqa: E402
 
 # Sentences of a tehsil's revenue and correspondence files, with slots for a person, a village
 # and a number. Each language writes numbers in its own digits some of the time.

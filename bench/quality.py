@@ -47,7 +47,7 @@ from bench.deskew import (  # noqa: E402
     text_page,
     turn_page,
 )
-from pipeline.config import CleaningSettings  # noqa: E402
+from domain.config import CleaningSettings  # noqa: E402
 from pipeline.preprocess import clean_page, languages_for_page  # noqa: E402
 
 CORPUS = ROOT.parent / "shared" / "corpus"

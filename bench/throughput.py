@@ -29,7 +29,7 @@ import img2pdf
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from pipeline.config import OcrSettings  # noqa: E402
+from domain.config import OcrSettings  # noqa: E402
 from pipeline.ocr import tesseract_env  # noqa: E402
 
 CORES = os.cpu_count() or 1

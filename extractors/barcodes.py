@@ -35,7 +35,7 @@ import zxingcpp
 from pyzbar import pyzbar
 from pyzbar.pyzbar import ZBarSymbol
 
-from pipeline.model import Barcode
+from domain.model import Barcode
 from pipeline.pages import iter_pages
 
 # What record rooms print on labels and separator sheets. EAN/UPC, ITF and Codabar are left out:

@@ -2,7 +2,7 @@
 
 Record files are written in English, Urdu and Hindi, with ASCII, Urdu (Extended Arabic-Indic)
 and Devanagari digits, and OCR spells the same Urdu word several ways. Everything is matched on
-`pipeline.text.fold`ed text, so one spelling of a keyword or month name finds them all.
+`domain.text.fold`ed text, so one spelling of a keyword or month name finds them all.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import re
 import unicodedata
 from collections.abc import Mapping, Sequence
 
-from pipeline.text import fold
+from domain.text import fold
 
 # Years outside this are not the date of a record-room paper (a khasra or case number, more likely).
 YEAR_RANGE = (1800, 2100)

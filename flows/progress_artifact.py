@@ -15,8 +15,8 @@ os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 
 from prefect.artifacts import create_markdown_artifact, create_table_artifact  # noqa: E402
 
-from pipeline.catalog import Catalog  # noqa: E402
-from pipeline.config import Settings  # noqa: E402
+from store.catalog import Catalog  # noqa: E402
+from domain.config import Settings  # noqa: E402
 from pipeline.progress import ROW_FIELDS, district_progress, progress_markdown, progress_row  # noqa: E402
 
 MARKDOWN_KEY = "district-progress"  # one key, so Prefect keeps the history night after night

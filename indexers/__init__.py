@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from indexers.base import Index, IndexUnavailable, SearchHit, SearchQuery, SearchResult
-from pipeline.config import Settings
+from domain.config import Settings
 
 __all__ = ["Index", "IndexUnavailable", "SearchHit", "SearchQuery", "SearchResult", "open_index"]
 

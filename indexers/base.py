@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from pipeline.model import RecordFile
+from domain.model import RecordFile
+from domain.errors import IndexUnavailable
 
 
 @dataclass(frozen=True)
@@ -41,10 +42,6 @@ class SearchHit:
 class SearchResult:
     hits: list[SearchHit] = field(default_factory=list)
     total: int = 0
-
-
-class IndexUnavailable(RuntimeError):
-    """The index cannot be reached or refused documents; the catalog keeps them pending."""
 
 
 class Index(Protocol):

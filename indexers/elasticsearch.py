@@ -11,7 +11,7 @@ n and swap both aliases in one atomic call: search never goes dark and a file's 
 file_id, its file number) never changes. Mappings and settings are index templates kept as data
 in `indexers/templates/` (component templates composed into one index template per kind).
 
-Text is folded here, in Python, with `pipeline.text.fold` (Urdu letter variants, Urdu, Arabic-Indic
+Text is folded here, in Python, with `domain.text.fold` (Urdu letter variants, Urdu, Arabic-Indic
 and Devanagari digits, optional marks), not by an Elasticsearch analyzer: the official
 integ-test-zip distribution ships no analysis plugins at all, and one folding function for both
 backends means both find exactly the same pages. Snippets are highlighted on the folded text and
@@ -33,9 +33,9 @@ from typing import Any
 from elasticsearch import ApiError, Elasticsearch, TransportError, helpers
 
 from indexers.base import IndexUnavailable, SearchHit, SearchQuery, SearchResult
-from pipeline.config import ElasticsearchSettings
-from pipeline.model import RecordFile
-from pipeline.text import fold
+from domain.config import ElasticsearchSettings
+from domain.model import RecordFile
+from domain.text import fold
 
 log = logging.getLogger(__name__)
 

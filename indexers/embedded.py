@@ -1,6 +1,6 @@
 """The embedded default index: SQLite FTS5 from the standard library, no server.
 
-Page text is stored folded (pipeline.text.fold without lower-casing: FTS5's unicode61 tokenizer
+Page text is stored folded (domain.text.fold without lower-casing: FTS5's unicode61 tokenizer
 lower-cases itself), so snippets stay readable while Urdu letter variants and Urdu/Hindi digits
 match what a user types.
 """
@@ -12,9 +12,9 @@ import threading
 from pathlib import Path
 
 from indexers.base import SearchHit, SearchQuery, SearchResult
-from pipeline.database import open_database, transaction
-from pipeline.model import RecordFile
-from pipeline.text import fold
+from store.database import open_database, transaction
+from domain.model import RecordFile
+from domain.text import fold
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS files (

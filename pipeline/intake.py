@@ -13,7 +13,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipeline.model import Batch, SourceFile, Stack
+from domain.model import Batch, SourceFile, Stack
 from pipeline.pages import IMAGE_SUFFIXES
 
 MANIFEST = "manifest.csv"

@@ -29,9 +29,7 @@ import img2pdf
 import pikepdf
 import pikepdf.pdfa
 
-
-class OcrFailed(RuntimeError):
-    pass
+from domain.errors import OcrFailed
 
 
 @dataclass(frozen=True)

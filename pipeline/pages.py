@@ -15,12 +15,10 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageOps
 
+from domain.errors import UnreadableSource
+
 IMAGE_SUFFIXES = {".tif", ".tiff", ".jpg", ".jpeg", ".png"}
 PDF_SUFFIXES = {".pdf"}
-
-
-class UnreadableSource(ValueError):
-    """A source that cannot be read as scanner output; the message is the quarantine reason."""
 
 
 @dataclass

@@ -21,7 +21,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from pipeline.config import CleaningSettings
+from domain.config import CleaningSettings
 from pipeline.script import (
     MIN_SCRIPT_CONFIDENCE,
     OsdResult,

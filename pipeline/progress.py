@@ -60,8 +60,8 @@ from rich import box
 from rich.console import Console
 from rich.table import Table
 
-from pipeline.catalog import Catalog
-from pipeline.config import Settings, Tehsil
+from store.catalog import Catalog
+from domain.config import Settings, Tehsil
 
 WORKING_WEEKDAYS = frozenset({0, 1, 2, 3, 4, 5})  # Monday..Saturday (date.weekday())
 NIGHT_CUTOFF_HOUR = 12  # output processed before this hour belongs to the previous scanning day

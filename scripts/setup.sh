@@ -8,7 +8,7 @@ packages=(
   tesseract-ocr tesseract-ocr-eng tesseract-ocr-urd tesseract-ocr-hin tesseract-ocr-osd
   tesseract-ocr-ara tesseract-ocr-script-arab tesseract-ocr-script-deva  # bench/quality.py model comparison
   ghostscript libzbar0 poppler-utils
-  fonts-noto-core fonts-noto-extra fonts-dejavu-core fonts-lohit-deva   # sample scans
+  fonts-noto-core fonts-noto-extra fonts-noto-mono fonts-dejavu-core fonts-lohit-deva   # sample scans
   chromium                                                               # browser tests
   python3-venv
 )

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.config import Settings
+from domain.config import Settings
 
 pytest_plugins = ["tests.es_fixtures", "tests.web_fixtures"]
 

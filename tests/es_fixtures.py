@@ -18,7 +18,7 @@ import pytest
 from elasticsearch import Elasticsearch
 
 from indexers.elasticsearch import ElasticsearchIndex, IndexNames, connect, load_templates
-from pipeline.config import ElasticsearchSettings
+from domain.config import ElasticsearchSettings
 
 SESSION = uuid.uuid4().hex[:8]
 

@@ -20,8 +20,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from pipeline.catalog import Catalog
-from pipeline.config import Settings
+from store.catalog import Catalog
+from domain.config import Settings
 from pipeline.progress import DistrictProgress, district_progress, flagged_files, progress_csv
 from tests.test_progress import SAMPLE_INBOX, build_nights_once
 

@@ -11,8 +11,8 @@ import pytest
 
 from indexers.base import IndexUnavailable, SearchQuery
 from indexers.elasticsearch import BulkPolicy, ElasticsearchIndex, reindex
-from pipeline.config import ElasticsearchSettings
-from pipeline.model import PageRecord, RecordFile
+from domain.config import ElasticsearchSettings
+from domain.model import PageRecord, RecordFile
 from tests.es_fixtures import es_index, es_settings, es_url  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.elasticsearch

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from indexers.base import SearchQuery
 from indexers.embedded import EmbeddedIndex
-from pipeline.model import PageRecord, RecordFile
+from domain.model import PageRecord, RecordFile
 
 
 def record(text: str, file_id: str = "REV_TSL-05_1987_0042") -> RecordFile:

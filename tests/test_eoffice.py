@@ -7,7 +7,8 @@ from pathlib import Path
 
 from fastapi.testclient import TestClient
 
-from pipeline.eoffice import EOfficeLinks, import_eoffice_export, normalize_legacy_number
+from domain.file_numbers import normalize_any
+from store.eoffice import EOfficeLinks, import_eoffice_export
 from tests.web_fixtures import WebArchive, archive_record, log_in, record_file
 
 CSV_EXPORT = """\ufeffE-File Number,Subject,Date,Cited Legacy File Numbers
@@ -111,6 +112,6 @@ def test_restricted_files_of_another_tehsil_read_as_not_archived_on_efile_pages(
 
 def test_legacy_numbers_are_read_with_the_districts_patterns(web_archive: WebArchive) -> None:
     settings = web_archive.settings
-    assert normalize_legacy_number("rev / tsl-05 / 1987 / 42", settings) == "REV/TSL-05/1987/0042"
-    assert normalize_legacy_number("REV/TSL-05/۱۹۸۷/۴۲", settings) == "REV/TSL-05/1987/0042"
-    assert normalize_legacy_number("GAD-22011/15/2022-GAD", settings) is None
+    assert normalize_any("rev / tsl-05 / 1987 / 42", settings) == "REV/TSL-05/1987/0042"
+    assert normalize_any("REV/TSL-05/۱۹۸۷/۴۲", settings) == "REV/TSL-05/1987/0042"
+    assert normalize_any("GAD-22011/15/2022-GAD", settings) is None

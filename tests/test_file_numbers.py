@@ -4,16 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from extractors.file_numbers import (
-    check_digit_ok,
-    choose_file_number,
-    file_numbers_from_barcodes,
-    find_file_numbers,
-    is_separator,
-    normalize_file_number,
-)
-from pipeline.config import FileNumberPattern, Settings
-from pipeline.model import Barcode, FileNumber
+from domain.config import FileNumberPattern, Settings
+from domain.file_numbers import check_digit_ok, normalize_file_number
+from domain.model import Barcode, FileNumber
+from extractors.file_numbers import choose_file_number, file_numbers_from_barcodes, find_file_numbers, is_separator
 
 # The Anantnag revenue pattern, as configs/districts/anantnag.yaml writes it.
 REVENUE = FileNumberPattern(

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from extractors.metadata import find_dates, record_type, title_from_text
-from pipeline.config import Settings
+from domain.config import Settings
 
 D = dt.date
 

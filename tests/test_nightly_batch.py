@@ -19,9 +19,9 @@ import pytest
 
 from flows.batch import run_inbox
 from indexers import SearchQuery, open_index
-from pipeline.catalog import Catalog
+from store.catalog import Catalog
 from pipeline.intake import stack_paths
-from pipeline.model import Batch
+from domain.model import Batch
 from tests.conftest import ROOT, SAMPLES, copy_stack
 
 NIGHT = dt.datetime(2026, 11, 20, 23, 30)
@@ -41,7 +41,7 @@ def digest_tree(folder: Path) -> dict[str, str]:
 @pytest.fixture(scope="module")
 def night(tmp_path_factory, corpus):
     """One real run over the sample night plus corpus scans; returns (inbox, home, report)."""
-    from pipeline.config import Settings
+    from domain.config import Settings
 
     base = tmp_path_factory.mktemp("night")
     inbox, home = base / "inbox", base / "home"

@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 
 from indexers import open_index
-from pipeline.catalog import Catalog
+from store.catalog import Catalog
 from tests.conftest import ROOT, SAMPLES, copy_stack
 
 NIGHT = SAMPLES / "inbox" / "anantnag" / "kokernag" / "2026-11-20"

@@ -25,7 +25,7 @@ from bench.deskew import (
     text_page,
     turn_page,
 )
-from pipeline.config import CleaningSettings
+from domain.config import CleaningSettings
 from pipeline.pages import iter_pages
 from pipeline.preprocess import clean_page, inspect_pages, languages_for_page
 

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.catalog import Catalog
-from pipeline.config import District, Settings, Tehsil
-from pipeline.model import Batch, PageRecord, RecordFile, SourceFile, Stack
+from store.catalog import Catalog
+from domain.config import District, Settings, Tehsil
+from domain.model import Batch, PageRecord, RecordFile, SourceFile, Stack
 from pipeline.progress import (
     Night,
     Status,

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 import uvicorn
 
-from pipeline.eoffice import import_eoffice_export
+from store.eoffice import import_eoffice_export
 from tests.web_fixtures import PASSWORD, WebArchive
 from web.app import create_app
 

@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from pipeline.audit import AuditLog
-from pipeline.catalog import Catalog
-from pipeline.config import Settings
-from pipeline.users import issue_token
+from store.audit import AuditLog
+from store.catalog import Catalog
+from domain.config import Settings
+from store.users import issue_token
 from tests.web_fixtures import CERTIFICATE, COURT_CASE, KOKERNAG_CASE, MARKUP_FILE, MUTATION, PASSWORD, WebArchive, log_in
 from web.app import create_app
 

@@ -6,8 +6,8 @@ import re
 
 from fastapi.testclient import TestClient
 
-from pipeline.audit import AuditLog
-from pipeline.users import issue_token
+from store.audit import AuditLog
+from store.users import issue_token
 from tests.web_fixtures import KOKERNAG_CASE, MUTATION, WebArchive, log_in
 
 

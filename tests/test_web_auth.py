@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from pipeline.config import Settings
-from pipeline.users import UserError, add_user, issue_token, revoke_tokens, set_password
+from domain.config import Settings
+from store.users import UsageError, add_user, issue_token, revoke_tokens, set_password
 from tests.web_fixtures import PASSWORD, WebArchive, log_in
 from web.app import create_app
 from web.auth import SessionPolicy, load_secret_key, safe_next
@@ -28,22 +28,22 @@ def test_passwords_are_stored_as_argon2id_hashes(web_archive: WebArchive) -> Non
 
 def test_roles_need_their_scope(tmp_path: Path) -> None:
     settings = Settings.load()
-    with pytest.raises(UserError, match="needs at least one --tehsil"):
+    with pytest.raises(UsageError, match="needs at least one --tehsil"):
         add_user(tmp_path, "k1", "keeper", [], [], PASSWORD, settings)
-    with pytest.raises(UserError, match="needs --district"):
+    with pytest.raises(UsageError, match="needs --district"):
         add_user(tmp_path, "d1", "dc", [], [], PASSWORD, settings)
-    with pytest.raises(UserError, match="role must be one of"):
+    with pytest.raises(UsageError, match="role must be one of"):
         add_user(tmp_path, "x1", "clerk", [], [], PASSWORD, settings)
-    with pytest.raises(UserError, match="in no configured district"):
+    with pytest.raises(UsageError, match="in no configured district"):
         add_user(tmp_path, "k2", "keeper", ["atlantis"], [], PASSWORD, settings)
-    with pytest.raises(UserError, match="at least 8 characters"):
+    with pytest.raises(UsageError, match="at least 8 characters"):
         add_user(tmp_path, "k3", "keeper", ["bijbehara"], [], "short", settings)
-    with pytest.raises(UserError, match="user name"):
+    with pytest.raises(UsageError, match="user name"):
         add_user(tmp_path, "../etc", "admin", [], [], PASSWORD, settings)
     # a tehsil is placed in its district by the configs, or written district/tehsil
     assert add_user(tmp_path, "k4", "keeper", ["bijbehara"], [], PASSWORD, settings).tehsils == ("anantnag/bijbehara",)
     assert add_user(tmp_path, "k5", "keeper", ["pahalgam"], ["anantnag"], PASSWORD, settings).tehsils == ("anantnag/pahalgam",)
-    with pytest.raises(UserError, match="already exists"):
+    with pytest.raises(UsageError, match="already exists"):
         add_user(tmp_path, "k4", "keeper", ["bijbehara"], [], PASSWORD, settings)
 
 
@@ -127,7 +127,7 @@ def test_api_tokens_are_stored_as_digests_and_can_be_revoked(app_client: TestCli
     assert app_client.get("/api/files/REV/TSL-07/1999/0215", headers=headers).status_code == 200
     revoke_tokens(web_archive.home, "kulsum")
     assert app_client.get("/api/files/REV/TSL-07/1999/0215", headers=headers).status_code == 401
-    with pytest.raises(UserError):
+    with pytest.raises(UsageError):
         issue_token(web_archive.home, "nobody")
 
 

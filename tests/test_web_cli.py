@@ -55,7 +55,7 @@ def test_link_eoffice_reports_what_is_not_archived(web_archive: WebArchive, tmp_
 
 
 def test_the_audit_log_is_readable_from_the_cli(web_archive: WebArchive) -> None:
-    from pipeline.audit import AuditLog
+    from store.audit import AuditLog
 
     log = AuditLog.open(web_archive.home)
     log.record("bashir", "download", MUTATION, "REV_TSL-05_1987_0042", client="10.0.0.7")

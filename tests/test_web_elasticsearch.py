@@ -16,9 +16,9 @@ from fastapi.testclient import TestClient
 
 from indexers import open_index
 from indexers.elasticsearch import connect
-from pipeline.archive import read_record
-from pipeline.catalog import Catalog
-from pipeline.config import ElasticsearchSettings, IndexSettings, Settings
+from store.archive import read_record
+from store.catalog import Catalog
+from domain.config import ElasticsearchSettings, IndexSettings, Settings
 from tests.es_fixtures import delete_everything_under
 from tests.web_fixtures import COURT_CASE, HINDI_MUTATION, KOKERNAG_CASE, MUTATION, CERTIFICATE, WebArchive, log_in
 from web.app import create_app

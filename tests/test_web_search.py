@@ -9,8 +9,8 @@ import re
 from fastapi.testclient import TestClient
 
 import web.search
-from pipeline.audit import AuditLog
-from pipeline.config import ElasticsearchSettings, IndexSettings
+from store.audit import AuditLog
+from domain.config import ElasticsearchSettings, IndexSettings
 from tests.web_fixtures import (
     BATCH_FILES,
     CERTIFICATE,

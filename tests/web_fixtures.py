@@ -7,7 +7,7 @@ embedded index. Each test module gets its own copy of that home, so what one mod
 e-Office import, a user) never leaks into another.
 
 The sample scans hold no page whose text is HTML; one crafted record file (`MARKUP_FILE`) is added
-for the security tests the way the batch writes its output (`pipeline.archive.write_record`, the
+for the security tests the way the batch writes its output (`store.archive.write_record`, the
 catalog, the index), with a small real PDF. `archive_record` does the same for tests that need a
 file arriving after the batch.
 
@@ -31,11 +31,11 @@ from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen import canvas
 
 from indexers import open_index
-from pipeline.archive import write_record
-from pipeline.catalog import Catalog
-from pipeline.config import Settings
-from pipeline.model import PageRecord, RecordFile
-from pipeline.users import add_user
+from store.archive import write_record
+from store.catalog import Catalog
+from domain.config import Settings
+from domain.model import PageRecord, RecordFile
+from store.users import add_user
 from web.app import create_app
 
 ROOT = Path(__file__).resolve().parent.parent

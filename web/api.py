@@ -14,7 +14,7 @@ from fastapi.responses import RedirectResponse
 from pydantic import BaseModel, Field
 
 from indexers import IndexUnavailable
-from pipeline.users import User
+from store.users import User
 from web.auth import require_api_user
 from web.records import RecordMissing, canonical_number, row_by_file_id, visible_file
 from web.search import audit_denied, audit_read, find_files, query_from_params, visible_citations

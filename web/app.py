@@ -21,7 +21,7 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from pipeline.config import Settings
+from domain.config import Settings
 from web import api, auth, search
 from web.auth import LoginRequired, SessionPolicy
 from web.stores import Stores

@@ -31,7 +31,7 @@ from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from pipeline.users import User
+from store.users import User
 
 SESSION_COOKIE = "daftar_session"
 SECRET_KEY_FILE = "secret.key"

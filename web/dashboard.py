@@ -22,8 +22,8 @@ from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader
 from markupsafe import Markup
 
-from pipeline.catalog import Catalog
-from pipeline.config import Settings
+from store.catalog import Catalog
+from domain.config import Settings
 from pipeline.progress import (
     AT_RISK_SHARE,
     LONG_DAYS,

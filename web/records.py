@@ -18,13 +18,12 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-from extractors.file_numbers import clean_value
-from pipeline.archive import read_record
-from pipeline.catalog import Catalog
-from pipeline.config import Settings
-from pipeline.eoffice import normalize_legacy_number
-from pipeline.model import RecordFile
-from pipeline.users import User, is_restricted
+from domain.file_numbers import clean_value, normalize_any
+from store.archive import read_record
+from store.catalog import Catalog
+from domain.config import Settings
+from domain.model import RecordFile
+from store.users import User, is_restricted
 
 # An archive folder name (FileNumber.slug): letters, digits, '-', '.', '_'; never '.' or '..'.
 FILE_ID = re.compile(r"^[A-Za-z0-9_-][A-Za-z0-9._-]{0,199}$")
@@ -73,7 +72,7 @@ def canonical_number(raw: str, catalog: Catalog, settings: Settings) -> tuple[st
     row = catalog.record_file(value)
     if row is not None:
         return row["file_number"], row
-    normalized = normalize_legacy_number(value, settings)
+    normalized = normalize_any(value, settings)
     if normalized is not None:
         return normalized, catalog.record_file(normalized)
     cleaned = clean_value(value).upper()

@@ -20,7 +20,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import FileResponse, RedirectResponse, Response
 
 from indexers import IndexUnavailable, SearchHit, SearchQuery
-from pipeline.users import User
+from store.users import User
 from web.auth import require_user
 from web.records import ArchivedFile, RecordMissing, canonical_number, page_image, row_by_file_id, visible_file
 from web.stores import Stores

@@ -11,11 +11,11 @@ import threading
 from pathlib import Path
 
 from indexers import Index, open_index
-from pipeline.audit import AuditLog
-from pipeline.catalog import Catalog
-from pipeline.config import Settings
-from pipeline.eoffice import EOfficeLinks
-from pipeline.users import UserStore
+from store.audit import AuditLog
+from store.catalog import Catalog
+from domain.config import Settings
+from store.eoffice import EOfficeLinks
+from store.users import UserStore
 
 
 class Stores:

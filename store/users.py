@@ -34,8 +34,9 @@ from typing import Literal
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from pipeline.config import Settings
-from pipeline.database import open_database
+from domain.config import Settings
+from store.database import open_database
+from domain.errors import UsageError
 
 Role = Literal["keeper", "dc", "admin"]
 ROLES: tuple[Role, ...] = ("keeper", "dc", "admin")
@@ -78,10 +79,6 @@ _HASHER = PasswordHasher()
 def _dummy_hash() -> str:
     """Verified against when the name is unknown, so a wrong name costs as long as a wrong password."""
     return _HASHER.hash(secrets.token_hex(16))
-
-
-class UserError(ValueError):
-    """A user cannot be added or changed as asked; the message says why."""
 
 
 @dataclass(frozen=True)
@@ -155,7 +152,7 @@ class UserStore:
                  json.dumps(list(user.tehsils)), now, now),
             )
         except sqlite3.IntegrityError as error:
-            raise UserError(f"user {user.name!r} already exists") from error
+            raise UsageError(f"user {user.name!r} already exists") from error
 
     def set_password(self, name: str, password: str) -> None:
         _check_password(password)
@@ -163,7 +160,7 @@ class UserStore:
             "UPDATE users SET password_hash = ?, updated_at = ? WHERE name = ?", (_HASHER.hash(password), _now_iso(), name)
         ).rowcount
         if not changed:
-            raise UserError(f"no user {name!r}")
+            raise UsageError(f"no user {name!r}")
         # A new password ends every session opened with the old one.
         self.db.execute("DELETE FROM sessions WHERE user = ?", (name,))
 
@@ -218,7 +215,7 @@ class UserStore:
 
     def add_token(self, name: str) -> str:
         if self.user(name) is None:
-            raise UserError(f"no user {name!r}")
+            raise UsageError(f"no user {name!r}")
         token = TOKEN_PREFIX + secrets.token_urlsafe(32)
         self.db.execute("INSERT INTO api_tokens VALUES (?, ?, ?, NULL)", (_token_hash(token), name, _now_iso()))
         return token
@@ -287,19 +284,19 @@ def revoke_tokens(home: Path, name: str) -> int:
 def make_user(name: str, role: str, tehsils: list[str], districts: list[str], settings: Settings) -> User:
     """Validate a user's name, role and scope; tehsils come back as "district/tehsil"."""
     if not NAME_PATTERN.match(name):
-        raise UserError("a user name is 1-64 letters, digits, '.', '_', '@' or '-', starting with a letter or digit")
+        raise UsageError("a user name is 1-64 letters, digits, '.', '_', '@' or '-', starting with a letter or digit")
     if role not in ROLES:
-        raise UserError(f"role must be one of {', '.join(ROLES)}, not {role!r}")
+        raise UsageError(f"role must be one of {', '.join(ROLES)}, not {role!r}")
     if role == "admin":
         return User(name, "admin")
     if role == "dc":
         if not districts:
-            raise UserError("a Deputy Commissioner (dc) needs --district")
+            raise UsageError("a Deputy Commissioner (dc) needs --district")
         if tehsils:
-            raise UserError("a Deputy Commissioner is scoped to whole districts; leave out --tehsil")
+            raise UsageError("a Deputy Commissioner is scoped to whole districts; leave out --tehsil")
         return User(name, "dc", districts=tuple(dict.fromkeys(districts)))
     if not tehsils:
-        raise UserError("a record keeper needs at least one --tehsil")
+        raise UsageError("a record keeper needs at least one --tehsil")
     resolved = [_resolve_tehsil(tehsil, districts, settings) for tehsil in tehsils]
     return User(name, "keeper", districts=tuple(dict.fromkeys(t.split("/", 1)[0] for t in resolved)),
                 tehsils=tuple(dict.fromkeys(resolved)))
@@ -310,7 +307,7 @@ def _resolve_tehsil(tehsil: str, districts: list[str], settings: Settings) -> st
         district, name = tehsil.split("/", 1)
         if district and name:
             return f"{district}/{name}"
-        raise UserError(f"tehsil {tehsil!r} must be written district/tehsil")
+        raise UsageError(f"tehsil {tehsil!r} must be written district/tehsil")
     if len(districts) == 1:
         return f"{districts[0]}/{tehsil}"
     homes = [d.name for d in settings.districts.values() if any(t.name == tehsil for t in d.tehsils)]
@@ -319,13 +316,13 @@ def _resolve_tehsil(tehsil: str, districts: list[str], settings: Settings) -> st
     if len(homes) == 1:
         return f"{homes[0]}/{tehsil}"
     if not homes:
-        raise UserError(f"tehsil {tehsil!r} is in no configured district; write it as district/tehsil or add --district")
-    raise UserError(f"tehsil {tehsil!r} is in several districts ({', '.join(homes)}); write it as district/tehsil")
+        raise UsageError(f"tehsil {tehsil!r} is in no configured district; write it as district/tehsil or add --district")
+    raise UsageError(f"tehsil {tehsil!r} is in several districts ({', '.join(homes)}); write it as district/tehsil")
 
 
 def _check_password(password: str) -> None:
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise UserError(f"a password needs at least {MIN_PASSWORD_LENGTH} characters")
+        raise UsageError(f"a password needs at least {MIN_PASSWORD_LENGTH} characters")
 
 
 def _user_from_row(row: sqlite3.Row) -> User:

@@ -14,8 +14,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipeline.database import open_database, transaction
-from pipeline.model import RecordFile, SourceFile, Stack
+from store.database import open_database, transaction
+from domain.model import RecordFile, SourceFile, Stack
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS sources (

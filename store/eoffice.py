@@ -25,10 +25,10 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from extractors.file_numbers import clean_value, normalize_file_number
-from pipeline.catalog import Catalog
-from pipeline.config import Settings
-from pipeline.database import open_database, transaction
+from domain.file_numbers import clean_value, normalize_any
+from store.catalog import Catalog
+from domain.config import Settings
+from store.database import open_database, transaction
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS efiles (
@@ -149,15 +149,6 @@ class EOfficeLinks:
         return citations
 
 
-def normalize_legacy_number(raw: str, settings: Settings) -> str | None:
-    """The normalized file number `raw` spells under any district's patterns, or None."""
-    for district in settings.districts.values():
-        number = normalize_file_number(raw, district.file_number_patterns, "manifest")
-        if number is not None:
-            return number.normalized
-    return None
-
-
 def import_eoffice_export(path: Path, home: Path, settings: Settings | None = None) -> ImportReport:
     """Read an e-Office export (CSV or JSON) into the links table and report what it matched.
 
@@ -246,7 +237,7 @@ def _normalize_cited(cited: list[str], settings: Settings) -> list[tuple[str, st
     """(raw, number, recognized) for each cited value, each number once."""
     result: dict[str, tuple[str, str, bool]] = {}
     for raw in cited:
-        normalized = normalize_legacy_number(raw, settings)
+        normalized = normalize_any(raw, settings)
         number = normalized or clean_value(raw).upper()
         result.setdefault(number, (raw, number, normalized is not None))
     return list(result.values())

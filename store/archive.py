@@ -11,7 +11,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from pipeline.model import Batch, RecordFile, SourceFile
+from domain.model import Batch, RecordFile, SourceFile
+from domain.errors import HomeBusy
 
 RECORD_JSON = "record.json"
 
@@ -66,10 +67,6 @@ def _atomic_write(target: Path, text: str) -> None:
         handle.flush()
         os.fsync(handle.fileno())
     os.replace(tmp, target)
-
-
-class HomeBusy(RuntimeError):
-    pass
 
 
 @contextmanager

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from pipeline.database import open_database
+from store.database import open_database
 
 # view: a record file's page or API record; page: one page's view or text; page-image: a page at
 # full size; pdf: the archival PDF opened; download: the PDF saved; denied: refused, out of scope.

@@ -6,9 +6,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from indexers.base import Index, IndexUnavailable
-from pipeline.archive import read_record
-from pipeline.catalog import Catalog
+from domain.config import Settings
+from indexers import Index, IndexUnavailable, open_index
+from store.archive import read_record
+from store.catalog import Catalog
 
 
 @dataclass
@@ -38,3 +39,30 @@ def reindex_all(catalog: Catalog, index: Index, home: Path) -> IndexOutcome:
     for archive_dir in catalog.all_archive_dirs():
         catalog.mark_indexed(read_record(home, archive_dir).file_id, indexed=False)
     return index_pending(catalog, index, home)
+
+
+class NightIndexer:
+    """Indexes record files as their stacks finish, so search fills during the night. After the
+    first failure it stops trying until the end of the run (no waiting on a dead server per
+    stack); the catalog keeps everything not indexed for the next run."""
+
+    def __init__(self, catalog: Catalog, home: Path, settings: Settings):
+        self.catalog, self.home, self.settings = catalog, home, settings
+        self.failed = False
+
+    def catch_up(self) -> None:
+        if not self.failed:
+            self.failed = self._try().error is not None
+
+    def finish(self) -> IndexOutcome:
+        return self._try()
+
+    def _try(self) -> IndexOutcome:
+        try:
+            index = open_index(self.home, self.settings)
+        except IndexUnavailable as error:
+            return IndexOutcome(0, len(self.catalog.pending_index()), str(error))
+        try:
+            return index_pending(self.catalog, index, self.home)
+        finally:
+            index.close()

@@ -27,22 +27,18 @@ import cv2
 import numpy as np
 
 from extractors.barcodes import read_barcodes
-from extractors.file_numbers import (
-    choose_file_number,
-    file_numbers_from_barcodes,
-    find_file_numbers,
-    is_separator,
-    normalize_file_number,
-)
+from domain.file_numbers import normalize_file_number
+from extractors.file_numbers import choose_file_number, file_numbers_from_barcodes, find_file_numbers, is_separator
 from extractors.metadata import record_type, title_from_text
-from pipeline import archive, ocr
-from pipeline.catalog import Catalog
-from pipeline.config import District, Settings
+from pipeline import ocr
+from store import archive
+from store.catalog import Catalog
+from domain.config import District, Settings
 from pipeline.intake import ManifestEntry
-from pipeline.model import Barcode, FileNumber, PageRecord, RecordFile, SourceFile, Stack
+from domain.model import Barcode, FileNumber, PageRecord, RecordFile, SourceFile, Stack
 from pipeline.pages import PDF_SUFFIXES, UnreadableSource, iter_pages, page_count, pdf_text_layer
 from pipeline.preprocess import clean_page, languages_for_page
-from pipeline.report import BatchReport, ReportLine
+from domain.report import BatchReport, ReportLine
 
 cv2.setNumThreads(1)  # pages run in parallel already; OpenCV's own threads would only contend
 CHUNK_PAGES = 32  # pages held in memory while the PDF is assembled

@@ -1,0 +1,1 @@
+"""The commands of the daftar CLI, one module per group (see cli.py)."""

@@ -1,0 +1,79 @@
+"""One error type per kind of failure, each carrying the exit code the CLI ends with.
+
+Stages raise these; `cli.py` has the one handler that prints the message and exits with the
+code, and the web pages map them to HTTP answers. The codes are stable (README, "Exit codes").
+"""
+
+from __future__ import annotations
+
+from enum import IntEnum
+
+
+class ExitCode(IntEnum):
+    OK = 0
+    INTERNAL = 1
+    USAGE = 2
+    BAD_INPUT = 3
+    QUARANTINED = 4
+    NOT_FOUND = 5
+    INDEX_UNAVAILABLE = 6
+    INSTALLATION = 7
+    CONFIG = 8
+    BUSY = 9
+
+
+class DaftarError(Exception):
+    """A failure daftar expects and can explain; the message is for people."""
+
+    exit_code: ExitCode = ExitCode.INTERNAL
+
+
+class UsageError(DaftarError, ValueError):
+    """A command or request asked for something that cannot be done as asked."""
+
+    exit_code = ExitCode.USAGE
+
+
+class BadInput(DaftarError, ValueError):
+    """An input (inbox, file, export) does not exist or cannot be read."""
+
+    exit_code = ExitCode.BAD_INPUT
+
+
+class UnreadableSource(BadInput):
+    """A source that cannot be read as scanner output; the message is the quarantine reason."""
+
+
+class OcrFailed(BadInput, RuntimeError):
+    """OCR refused a page or a PDF: the input defeats it, so it is quarantined."""
+
+
+class NotFound(DaftarError, LookupError):
+    """No such record file, user or e-file (or none this user may see: the same answer, so a
+    refused user learns nothing about the file's existence)."""
+
+    exit_code = ExitCode.NOT_FOUND
+
+
+class IndexUnavailable(DaftarError, RuntimeError):
+    """The index cannot be reached or refused documents; the catalog keeps them pending."""
+
+    exit_code = ExitCode.INDEX_UNAVAILABLE
+
+
+class InstallationProblem(DaftarError, RuntimeError):
+    """A program or language daftar needs is missing (`daftar doctor` tells which)."""
+
+    exit_code = ExitCode.INSTALLATION
+
+
+class ConfigInvalid(DaftarError, ValueError):
+    """The configuration folder or one of its files is not valid."""
+
+    exit_code = ExitCode.CONFIG
+
+
+class HomeBusy(DaftarError, RuntimeError):
+    """Another run holds the home's lock."""
+
+    exit_code = ExitCode.BUSY
