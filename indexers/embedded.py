@@ -52,7 +52,7 @@ class EmbeddedIndex:
     def __init__(self, path: Path):
         self.path = path
         self._lock = threading.Lock()  # one connection shared by the flow's worker threads
-        self.db = open_database(path, SCHEMA.format(marks=DEVANAGARI_MARKS))
+        self.db = open_database(path, [SCHEMA.format(marks=DEVANAGARI_MARKS)])  # migration 1: the schema as first released
 
     def add(self, record: RecordFile) -> None:
         # The title is searchable too: page 0 stands for the file as a whole.

@@ -34,6 +34,9 @@ CREATE INDEX IF NOT EXISTS audit_file ON audit (file_number, at);
 CREATE INDEX IF NOT EXISTS audit_user ON audit (user, at);
 """
 
+# In order, never edited once released (see store.database).
+MIGRATIONS = [SCHEMA]
+
 
 @dataclass(frozen=True)
 class AuditEntry:
@@ -53,7 +56,7 @@ class AuditLog:
 
     def __init__(self, path: Path):
         # who saw what: readable by its owner only
-        self.db = open_database(path, SCHEMA, private=True)
+        self.db = open_database(path, MIGRATIONS, private=True)
 
     @classmethod
     def open(cls, home: Path) -> "AuditLog":

@@ -14,8 +14,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from store.database import open_database, transaction
 from domain.model import RecordFile, SourceFile, Stack
+from store.database import open_database, transaction
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS sources (
@@ -54,9 +54,14 @@ CREATE INDEX IF NOT EXISTS record_files_number ON record_files (file_number);
 CREATE INDEX IF NOT EXISTS record_files_tehsil ON record_files (district, tehsil);
 """
 
+# In order, never edited once released (see store.database).
+MIGRATIONS = [SCHEMA]
+
 
 @dataclass(frozen=True)
 class SourceState:
+    """A scanner file as the catalog knows it (a row of `sources`)."""
+
     path: str
     district: str
     tehsil: str
@@ -69,12 +74,67 @@ class SourceState:
     updated_at: str
 
 
+@dataclass(frozen=True)
+class CatalogedFile:
+    """A record file as the catalog knows it (a row of `record_files`)."""
+
+    file_id: str
+    file_number: str
+    file_number_source: str
+    district: str
+    tehsil: str
+    batch: str
+    stack: str
+    title: str | None
+    record_type: str | None
+    year: int | None
+    pages: int
+    blank_pages: int
+    flags: tuple[str, ...]  # review flags
+    archive_dir: str  # relative to the home
+    processed_at: str
+    indexed: bool
+
+
+@dataclass(frozen=True)
+class SourceCount:
+    """How many sources of one tehsil are in one state for one reason."""
+
+    district: str
+    tehsil: str
+    state: str
+    reason: str | None
+    count: int
+
+
+@dataclass(frozen=True)
+class HourlyOutput:
+    """The record files of one tehsil processed within one hour (`processed_at` cut to the hour, as written)."""
+
+    district: str
+    tehsil: str
+    hour: str  # "YYYY-MM-DDTHH"
+    files: int
+    pages: int
+    flagged: int  # files with at least one review flag
+
+
+@dataclass(frozen=True)
+class FlagCount:
+    """How many record files of one tehsil carry one review flag (as written, details included)."""
+
+    district: str
+    tehsil: str
+    flag: str
+    count: int
+
+
 class Catalog:
     """A thin layer over `<home>/catalog.sqlite`. One connection per thread or process."""
 
     def __init__(self, path: Path):
         self.path = path
-        self.db = open_database(path, SCHEMA)
+        self.db = open_database(path, MIGRATIONS)
 
     @classmethod
     def open(cls, home: Path) -> "Catalog":
@@ -119,12 +179,15 @@ class Catalog:
         )
 
     def sources(self, state: str | None = None, district: str | None = None, tehsil: str | None = None) -> list[SourceState]:
-        sql, args = "SELECT * FROM sources WHERE 1=1", []
-        for column, value in (("state", state), ("district", district), ("tehsil", tehsil)):
-            if value is not None:
-                sql += f" AND {column} = ?"
-                args.append(value)
-        return [SourceState(**dict(row)) for row in self.db.execute(sql + " ORDER BY path", args)]
+        where, args = _where(state=state, district=district, tehsil=tehsil)
+        return [SourceState(**dict(row)) for row in self.db.execute(f"SELECT * FROM sources {where} ORDER BY path", args)]
+
+    def quarantined_sources(self, district: str, tehsil: str, limit: int) -> tuple[list[SourceState], int]:
+        """A tehsil's quarantined sources, the latest first, at most `limit`, and how many there are in all."""
+        where, args = _where(district=district, tehsil=tehsil, state="quarantined")
+        total = self.db.execute(f"SELECT COUNT(*) FROM sources {where}", args).fetchone()[0]
+        rows = self.db.execute(f"SELECT * FROM sources {where} ORDER BY updated_at DESC, path LIMIT ?", [*args, limit])
+        return [SourceState(**dict(row)) for row in rows], total
 
     # record files ------------------------------------------------------------------------------
 
@@ -148,16 +211,84 @@ class Catalog:
     def all_archive_dirs(self) -> list[str]:
         return [row["archive_dir"] for row in self.db.execute("SELECT archive_dir FROM record_files ORDER BY file_id")]
 
-    def record_file(self, file_number_or_id: str) -> sqlite3.Row | None:
-        return self.db.execute(
+    def record_file(self, file_number_or_id: str) -> CatalogedFile | None:
+        """The record file with this archive folder name or (normalized) number; the latest if several."""
+        row = self.db.execute(
             "SELECT * FROM record_files WHERE file_id = ? OR file_number = ? ORDER BY processed_at DESC LIMIT 1",
             (file_number_or_id, file_number_or_id),
         ).fetchone()
+        return _cataloged(row) if row else None
 
-    def record_files(self, district: str | None = None, tehsil: str | None = None) -> list[sqlite3.Row]:
-        sql, args = "SELECT * FROM record_files WHERE 1=1", []
-        for column, value in (("district", district), ("tehsil", tehsil)):
-            if value is not None:
-                sql += f" AND {column} = ?"
-                args.append(value)
-        return list(self.db.execute(sql + " ORDER BY processed_at, file_id", args))
+    def record_file_by_id(self, file_id: str) -> CatalogedFile | None:
+        row = self.db.execute("SELECT * FROM record_files WHERE file_id = ?", (file_id,)).fetchone()
+        return _cataloged(row) if row else None
+
+    def record_files_by_id(self, file_ids: Iterable[str]) -> dict[str, CatalogedFile]:
+        ids = sorted(set(file_ids))
+        found: dict[str, CatalogedFile] = {}
+        for start in range(0, len(ids), 500):  # SQLite caps the number of bound parameters
+            chunk = ids[start:start + 500]
+            rows = self.db.execute(f"SELECT * FROM record_files WHERE file_id IN ({','.join('?' * len(chunk))})", chunk)
+            found.update((row["file_id"], _cataloged(row)) for row in rows)
+        return found
+
+    def record_files(self, district: str | None = None, tehsil: str | None = None) -> list[CatalogedFile]:
+        where, args = _where(district=district, tehsil=tehsil)
+        rows = self.db.execute(f"SELECT * FROM record_files {where} ORDER BY processed_at, file_id", args)
+        return [_cataloged(row) for row in rows]
+
+    def flagged_files(self, district: str, tehsil: str, limit: int) -> tuple[list[CatalogedFile], int]:
+        """A tehsil's record files with review flags, the latest first, at most `limit`, and how many in all."""
+        where, args = _where(district=district, tehsil=tehsil)
+        where += " AND json_array_length(flags) > 0"
+        total = self.db.execute(f"SELECT COUNT(*) FROM record_files {where}", args).fetchone()[0]
+        rows = self.db.execute(
+            f"SELECT * FROM record_files {where} ORDER BY processed_at DESC, file_number LIMIT ?", [*args, limit]
+        )
+        return [_cataloged(row) for row in rows], total
+
+    def places(self) -> list[tuple[str, str, str | None]]:
+        """Every (district, tehsil, record type) the record files hold."""
+        rows = self.db.execute("SELECT DISTINCT district, tehsil, record_type FROM record_files")
+        return [(row["district"], row["tehsil"], row["record_type"]) for row in rows]
+
+    # counts, for the progress figures --------------------------------------------------------------
+
+    def source_counts(self, district: str | None = None) -> list[SourceCount]:
+        where, args = _where(district=district)
+        rows = self.db.execute(
+            f"SELECT district, tehsil, state, reason, COUNT(*) AS count FROM sources {where} "
+            "GROUP BY district, tehsil, state, reason", args
+        )
+        return [SourceCount(**dict(row)) for row in rows]
+
+    def hourly_output(self, district: str | None = None) -> list[HourlyOutput]:
+        # By the hour, so that a catalog written with a real clock stays a few rows per night.
+        where, args = _where(district=district)
+        rows = self.db.execute(
+            "SELECT district, tehsil, substr(processed_at, 1, 13) AS hour, COUNT(*) AS files, "
+            f"COALESCE(SUM(pages), 0) AS pages, COALESCE(SUM(json_array_length(flags) > 0), 0) AS flagged "
+            f"FROM record_files {where} GROUP BY district, tehsil, hour", args
+        )
+        return [HourlyOutput(**dict(row)) for row in rows]
+
+    def flag_counts(self, district: str | None = None) -> list[FlagCount]:
+        where, args = _where(district=district)
+        rows = self.db.execute(
+            "SELECT district, tehsil, flag.value AS flag, COUNT(*) AS count "
+            f"FROM record_files, json_each(record_files.flags) AS flag {where} GROUP BY district, tehsil, flag", args
+        )
+        return [FlagCount(**dict(row)) for row in rows]
+
+
+def _where(**equal: str | None) -> tuple[str, list[str]]:
+    """A WHERE clause for the columns given a value (None: no filter), and its arguments.
+    The column names are ours, never a user's."""
+    given = {column: value for column, value in equal.items() if value is not None}
+    clause = " AND ".join(f"{column} = ?" for column in given)
+    return f"WHERE {clause or '1=1'}", list(given.values())
+
+
+def _cataloged(row: sqlite3.Row) -> CatalogedFile:
+    values = dict(row)
+    return CatalogedFile(**{**values, "flags": tuple(json.loads(values["flags"])), "indexed": bool(values["indexed"])})

@@ -25,6 +25,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from domain.errors import BadInput
 from domain.file_numbers import clean_value, normalize_any
 from store.catalog import Catalog
 from domain.config import Settings
@@ -47,6 +48,9 @@ CREATE TABLE IF NOT EXISTS citations (
 );
 CREATE INDEX IF NOT EXISTS citations_number ON citations (cited_number);
 """
+
+# In order, never edited once released (see store.database).
+MIGRATIONS = [SCHEMA]
 
 _COLUMNS = {
     "efile_number": ("efilenumber", "efileno", "eofficefilenumber", "eofficefileno", "efile", "filenumber", "fileno"),
@@ -97,8 +101,12 @@ class EOfficeLinks:
 
     def __init__(self, home: Path):
         self.home = home
-        self.db = open_database(home / "eoffice.sqlite", SCHEMA)
-        self.catalog = Catalog.open(home)
+        self.db = open_database(home / "eoffice.sqlite", MIGRATIONS)
+        try:
+            self.catalog = Catalog.open(home)
+        except BaseException:
+            self.db.close()
+            raise
 
     def close(self) -> None:
         self.db.close()
@@ -145,7 +153,7 @@ class EOfficeLinks:
         for row in rows:
             record = self.catalog.record_file(row["cited_number"])
             citations.append(Citation(row["efile_number"], row["subject"], row["date"], row["cited_raw"], row["cited_number"],
-                                      bool(row["recognized"]), record["file_id"] if record else None))
+                                      bool(row["recognized"]), record.file_id if record else None))
         return citations
 
 
@@ -177,8 +185,11 @@ def import_eoffice_export(path: Path, home: Path, settings: Settings | None = No
 
 def _read_export(path: Path, report: ImportReport) -> dict[str, tuple[EOfficeFile, list[str]]]:
     """Rows by e-file number, in the order first seen; rows of the same e-file are merged."""
-    text = path.read_text(encoding="utf-8-sig")  # exports from spreadsheets often begin with a BOM
-    rows = _json_rows(text) if _looks_like_json(path, text) else list(csv.DictReader(io.StringIO(text)))
+    try:
+        text = path.read_text(encoding="utf-8-sig")  # exports from spreadsheets often begin with a BOM
+        rows = _json_rows(text) if _looks_like_json(path, text) else list(csv.DictReader(io.StringIO(text)))
+    except (OSError, ValueError) as error:  # not JSON or CSV, or not UTF-8 (both decode errors are ValueErrors)
+        raise BadInput(f"cannot read {path}: {error}") from error
     efiles: dict[str, tuple[EOfficeFile, list[str]]] = {}
     for number, row in enumerate(rows, start=1):
         if not isinstance(row, dict):

@@ -10,9 +10,7 @@ Roles:
 - `dc`: a Deputy Commissioner, scoped to one or more districts.
 - `admin`: everything.
 
-Every logged-in user sees every unrestricted record file (record keepers answer requests for
-files of neighbouring tehsils too); a file whose record type its district marks restricted is
-visible only inside the user's scope.
+What a user may see inside and outside their scope is decided in `store.access`.
 """
 
 from __future__ import annotations
@@ -35,8 +33,8 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from domain.config import Settings
-from store.database import open_database
 from domain.errors import UsageError
+from store.database import open_database
 
 Role = Literal["keeper", "dc", "admin"]
 ROLES: tuple[Role, ...] = ("keeper", "dc", "admin")
@@ -71,6 +69,9 @@ CREATE TABLE IF NOT EXISTS api_tokens (
 CREATE INDEX IF NOT EXISTS api_tokens_user ON api_tokens (user);
 """
 
+# In order, never edited once released (see store.database).
+MIGRATIONS = [SCHEMA]
+
 # Argon2id with the library's defaults (RFC 9106 "low memory" profile: 64 MiB, 3 passes).
 _HASHER = PasswordHasher()
 
@@ -96,10 +97,6 @@ class User:
             return district in self.districts
         return f"{district}/{tehsil}" in self.tehsils
 
-    def can_see(self, district: str, tehsil: str, record_type: str | None, settings: Settings) -> bool:
-        """Unrestricted files are visible to every user; restricted ones only inside the scope."""
-        return not is_restricted(district, record_type, settings) or self.in_scope(district, tehsil)
-
     def scope_districts(self) -> list[str] | None:
         """The districts this user's scope touches; None means all of them (administrator)."""
         if self.role == "admin":
@@ -116,16 +113,12 @@ class User:
         return ", ".join(self.tehsils)
 
 
-def is_restricted(district: str, record_type: str | None, settings: Settings) -> bool:
-    return record_type is not None and record_type in settings.district(district).restricted_record_types
-
-
 class UserStore:
     """A thin layer over `<home>/users.sqlite`. One instance per thread."""
 
     def __init__(self, path: Path):
         # password hashes and who may see what: readable by its owner only
-        self.db = open_database(path, SCHEMA, private=True)
+        self.db = open_database(path, MIGRATIONS, private=True)
 
     @classmethod
     def open(cls, home: Path) -> "UserStore":
