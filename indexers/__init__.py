@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from indexers.base import Index, IndexUnavailable, SearchHit, SearchQuery, SearchResult
 from domain.config import Settings
+from domain.errors import IndexUnavailable
+from indexers.base import Index, SearchHit, SearchQuery, SearchResult
 
 __all__ = ["Index", "IndexUnavailable", "SearchHit", "SearchQuery", "SearchResult", "open_index"]
 
@@ -13,6 +14,7 @@ __all__ = ["Index", "IndexUnavailable", "SearchHit", "SearchQuery", "SearchResul
 def open_index(home: Path, settings: Settings) -> Index:
     """The index the configuration chooses (DAFTAR_INDEX overrides it)."""
     if settings.index.backend == "elasticsearch":
+        # Imported here so the embedded default never loads the Elasticsearch client.
         from indexers.elasticsearch import ElasticsearchIndex
 
         return ElasticsearchIndex(settings.index.elasticsearch)

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from domain.errors import IndexUnavailable  # noqa: F401 (what every Index raises when it cannot serve)
 from domain.model import RecordFile
-from domain.errors import IndexUnavailable
 
 
 @dataclass(frozen=True)

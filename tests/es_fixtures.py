@@ -17,8 +17,8 @@ from collections.abc import Iterator
 import pytest
 from elasticsearch import Elasticsearch
 
-from indexers.elasticsearch import ElasticsearchIndex, IndexNames, connect, load_templates
 from domain.config import ElasticsearchSettings
+from indexers.elasticsearch import ElasticsearchIndex, IndexNames, connect, load_templates
 
 SESSION = uuid.uuid4().hex[:8]
 

@@ -9,10 +9,12 @@ import socket
 
 import pytest
 
-from indexers.base import IndexUnavailable, SearchQuery
-from indexers.elasticsearch import BulkPolicy, ElasticsearchIndex, reindex
 from domain.config import ElasticsearchSettings
+from domain.errors import IndexUnavailable
 from domain.model import PageRecord, RecordFile
+from indexers.base import SearchQuery
+from indexers.elasticsearch import BulkPolicy, ElasticsearchIndex, reindex
+from indexers.elasticsearch.bulk import batches
 from tests.es_fixtures import es_index, es_settings, es_url  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.elasticsearch
@@ -107,6 +109,7 @@ def test_hindi_word_and_devanagari_digits_are_found(es_index: ElasticsearchIndex
     # THEN both find the page
     assert [hit.page for hit in word.hits] == [1]
     assert "[[जमाबंदी]]" in word.hits[0].snippet
+    assert [hit.page for hit in year.hits] == [1]
     assert "[[१९८७]]" in year.hits[0].snippet
 
 
@@ -133,13 +136,18 @@ def test_filters_narrow_the_hits(es_index: ElasticsearchIndex) -> None:
 
 
 def test_paging_walks_through_all_hits(es_index: ElasticsearchIndex) -> None:
+    # GIVEN 25 pages that share a word
     es_index.add(record_file(pages=[f"register entry {n}" for n in range(1, 26)]))
     es_index.refresh()
-    first = es_index.search(SearchQuery(text="register", limit=10, offset=0))
-    last = es_index.search(SearchQuery(text="register", limit=10, offset=20))
-    assert first.total == last.total == 25
-    assert len(first.hits) == 10 and len(last.hits) == 5
+    # WHEN the hits are read ten at a time
+    first, middle, last = (es_index.search(SearchQuery(text="register", limit=10, offset=offset))
+                           for offset in (0, 10, 20))
+    # THEN every page comes once, and no results page repeats another's hits
+    assert first.total == middle.total == last.total == 25
+    assert [len(result.hits) for result in (first, middle, last)] == [10, 10, 5]
     assert not {h.page for h in first.hits} & {h.page for h in last.hits}
+    walked = [hit.page for result in (first, middle, last) for hit in result.hits]
+    assert sorted(walked) == list(range(1, 26))
 
 
 def test_rerun_indexes_nothing_twice(es_index: ElasticsearchIndex) -> None:
@@ -155,6 +163,8 @@ def test_rerun_indexes_nothing_twice(es_index: ElasticsearchIndex) -> None:
     # THEN one file, each page once, and no page left over from the longer run
     assert es_index.count() == 1
     assert again.total == 3
+    assert sorted(hit.page for hit in again.hits) == [1, 2, 3]
+    assert shorter.total == 2
     assert sorted(hit.page for hit in shorter.hits) == [1, 2]
 
 
@@ -187,7 +197,7 @@ def test_reindex_swaps_the_alias_and_search_and_lookup_keep_working(
     report = reindex(es_settings)
     # THEN the aliases point at version 2 only, every document was copied, search and the
     # file-number permalink work as before, and version 1 is kept for a rollback
-    assert (report.previous_version, report.version, report.files) == (1, 2, 2)
+    assert (report.previous_version, report.version, report.files, report.pages) == (1, 2, 2, 2)
     prefix = es_settings.index_prefix
     assert list(client.indices.get_alias(name=f"{prefix}-files")) == [f"{prefix}-files-v2"]
     assert list(client.indices.get_alias(name=f"{prefix}-pages")) == [f"{prefix}-pages-v2"]
@@ -200,6 +210,8 @@ def test_reindex_swaps_the_alias_and_search_and_lookup_keep_working(
     es_index.add(record_file("REV/TSL-05/1987/0042", ["Mutation of khasra 112 in village Sirhama."]))
     es_index.refresh()
     assert es_index.count() == 2
+    assert client.count(index=f"{prefix}-files-v2")["count"] == 2
+    assert es_index.search(SearchQuery(text="Sirhama")).total == 1
     # AND a second reindex drops version 1 and keeps version 2
     reindex(es_settings)
     assert not client.indices.exists(index=f"{prefix}-files-v1")
@@ -255,3 +267,16 @@ def test_rejected_document_raises_index_unavailable(es_index: ElasticsearchIndex
     # THEN the rejection is raised, not swallowed, so the catalog keeps the file pending
     with pytest.raises(IndexUnavailable, match="rejected"):
         es_index.add(bad)
+
+
+def test_batches_are_bounded_in_documents_and_in_bytes() -> None:
+    # GIVEN many small page documents, then one page far larger than a request may be
+    small = [("P-pages", f"f:{n}", {"text": "khasra"}) for n in range(7)]
+    huge = [("P-pages", "f:99", {"text": "x" * 100_000})]
+    policy = BulkPolicy(max_docs=3, max_bytes=50_000)
+    # WHEN they are cut into batches
+    cut = list(batches(small + huge + small[:1], policy))
+    # THEN no batch holds more than max_docs, the huge page travels alone, nothing is lost
+    assert [len(batch) for batch in cut] == [3, 3, 1, 1, 1]
+    assert cut[3] == huge
+    assert [action for batch in cut for action in batch] == small + huge + small[:1]
