@@ -21,7 +21,6 @@ length, after Unicode NFKC and collapsing whitespace; lower is better, 1.0 is no
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 import subprocess
 import sys
@@ -49,6 +48,7 @@ from bench.deskew import (  # noqa: E402
 )
 from domain.config import CleaningSettings  # noqa: E402
 from pipeline.preprocess import clean_page, languages_for_page  # noqa: E402
+from pipeline.tesseract import tesseract_env  # noqa: E402
 
 CORPUS = ROOT.parent / "shared" / "corpus"
 SYSTEM_TESSDATA = Path("/usr/share/tesseract-ocr/5/tessdata")
@@ -56,10 +56,6 @@ LANGUAGE = {"eng": "eng", "urd": "urd", "hin": "hin", "urd-nastaliq": "urd"}
 SCRIPT_NAME = {"eng": "eng", "urd": "urd", "hin": "hin", "urd-nastaliq": "urd-nastaliq"}
 METHODS = ("none", "daftar", "ocrmypdf")
 CATEGORIES = ("clean", "skewed", "rotated", "noisy", "low-contrast", "150dpi", "200dpi", "300dpi")
-
-
-def tesseract_env() -> dict[str, str]:
-    return {**os.environ, "OMP_THREAD_LIMIT": "1"}  # OpenMP threading is ~6x slower here
 
 
 # --- error rates -----------------------------------------------------------------------------

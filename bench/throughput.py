@@ -30,7 +30,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from domain.config import OcrSettings  # noqa: E402
-from pipeline.ocr import tesseract_env  # noqa: E402
+from pipeline.tesseract import tesseract_env  # noqa: E402
 
 CORES = os.cpu_count() or 1
 PSM = OcrSettings().page_segmentation  # daftar's default page segmentation (it uses 6 on Urdu pages)

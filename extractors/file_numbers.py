@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from domain.config import FileNumberPattern
 from domain.file_numbers import clean_value, clean_value_keep_layout, normalize_file_number
 from domain.model import Barcode, FileNumber, FileNumberSource
-from extractors.barcodes import code39_raw_form
+from extractors.code39 import code39_raw_form
 
 # Most trusted first. A barcode was printed from the register; a manifest was typed by the
 # scanning team; a folder name was typed in a hurry; OCR text can misread any character.

@@ -9,16 +9,14 @@ pikepdf joins the pages and writes PDF/A-2b, validating what it wrote.
 OCRmyPDF makes the archival copy of born-digital PDFs, which are not OCRed. It is not used for
 scans: one OCRmyPDF run reads all its pages with one language set, and costs a process, a
 re-rasterization and a PDF/A pass per run; on 40 sample pages that ran at 0.31x of the
-Tesseract limit (bench/throughput.py).
+Tesseract limit (bench/throughput.py). The programs themselves are run by `pipeline.tesseract`
+and `pipeline.ocrmypdf`.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-import os
-import subprocess
-import sys
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -30,6 +28,9 @@ import pikepdf
 import pikepdf.pdfa
 
 from domain.errors import OcrFailed
+from pipeline import tesseract
+
+__all__ = ["PageOcr", "PdfAssembler", "ocr_page", "pages_without_text_layer", "tesseract_pool", "word_confidence"]
 
 
 @dataclass(frozen=True)
@@ -39,11 +40,6 @@ class PageOcr:
     text_layer: Path | None  # Tesseract's text-only PDF page; None if Tesseract gave up
     seconds: float
     error: str | None = None
-
-
-def tesseract_env() -> dict[str, str]:
-    # Tesseract's OpenMP threading is several times slower here; one thread per process.
-    return {**os.environ, "OMP_THREAD_LIMIT": "1"}
 
 
 _pools: dict[int, ThreadPoolExecutor] = {}
@@ -62,22 +58,16 @@ def tesseract_pool(workers: int) -> ThreadPoolExecutor:
 def ocr_page(image: Path, languages: tuple[str, ...], page_segmentation: int, dpi: int, timeout: float) -> PageOcr:
     """Read one page image: text, confidence and an invisible text layer, from one Tesseract run."""
     base = image.with_suffix("")
-    command = ["tesseract", str(image), str(base), "-l", "+".join(languages), "--psm", str(page_segmentation),
-               "--dpi", str(dpi), "-c", "textonly_pdf=1", "txt", "tsv", "pdf"]
     started = time.perf_counter()
-    try:
-        result = subprocess.run(command, capture_output=True, text=True, env=tesseract_env(), timeout=timeout)
-    except subprocess.TimeoutExpired:
-        return PageOcr("", None, None, time.perf_counter() - started, f"Tesseract timed out after {timeout:.0f}s")
+    error = tesseract.ocr_to_files(image, base, languages, page_segmentation, dpi, timeout)
     seconds = time.perf_counter() - started
-    layer = base.with_suffix(".pdf")
-    if result.returncode != 0 or not layer.exists():
-        return PageOcr("", None, None, seconds, f"Tesseract exit {result.returncode}: {_last_line(result.stderr)}")
+    if error:
+        return PageOcr("", None, None, seconds, error)
     text = base.with_suffix(".txt").read_text(encoding="utf-8").replace("\f", "").strip()
     confidence = word_confidence(base.with_suffix(".tsv"))
     for done in (base.with_suffix(".txt"), base.with_suffix(".tsv")):
         done.unlink()
-    return PageOcr(text, confidence, layer, seconds)
+    return PageOcr(text, confidence, base.with_suffix(".pdf"), seconds)
 
 
 def word_confidence(tsv: Path) -> float | None:
@@ -144,19 +134,6 @@ class PdfAssembler:
         return out
 
 
-def archive_pdf(source: Path, out: Path) -> None:
-    """A born-digital PDF keeps its own text: made PDF/A-2b by OCRmyPDF without OCR."""
-    command = [sys.executable, "-m", "ocrmypdf", "--skip-text", "--output-type", "pdfa-2", "--pdfa-backend", "auto",
-               "--optimize", "0", "--quiet", str(source), str(out)]
-    result = subprocess.run(command, capture_output=True, text=True, env=tesseract_env())
-    if result.returncode != 0 or not out.exists():
-        # Ghostscript 10.0.0 refuses --skip-text with PDF/A: keep the original's content instead.
-        command[command.index("pdfa-2")] = "pdf"
-        result = subprocess.run(command, capture_output=True, text=True, env=tesseract_env())
-    if result.returncode != 0 or not out.exists():
-        raise OcrFailed(f"ocrmypdf exit {result.returncode}: {_last_line(result.stderr)}")
-
-
 def pages_without_text_layer(pdf: Path, expected: list[int]) -> list[int]:
     """The 1-based pages that OCR read text on but whose PDF page carries no text layer."""
     import pdfplumber
@@ -169,8 +146,3 @@ def pages_without_text_layer(pdf: Path, expected: list[int]) -> list[int]:
                 missing.append(number)
             page.close()
     return missing
-
-
-def _last_line(text: str) -> str:
-    lines = [line for line in text.strip().splitlines() if line.strip()]
-    return lines[-1][:300] if lines else "no message"

@@ -6,7 +6,6 @@ so memory is bounded by the page, not the file.
 
 from __future__ import annotations
 
-import subprocess
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -16,6 +15,7 @@ import numpy as np
 from PIL import Image, ImageOps
 
 from domain.errors import UnreadableSource
+from pipeline import pdftoppm
 
 IMAGE_SUFFIXES = {".tif", ".tiff", ".jpg", ".jpeg", ".png"}
 PDF_SUFFIXES = {".pdf"}
@@ -93,19 +93,9 @@ def _iter_pdf_pages(path: Path, dpi: int, max_pixels: int) -> Iterator[Page]:
 
 
 def render_pdf_page(path: Path, index: int, dpi: int) -> np.ndarray:
-    """Rasterize one PDF page with poppler's pdftoppm, greyscale. PGM, not PNG: compressing a
-    noisy 300 dpi page to PNG cost seconds of CPU here, PGM a tenth of a second."""
+    """Rasterize one PDF page (0-based `index`) with pdftoppm, greyscale."""
     with tempfile.TemporaryDirectory(prefix="daftar-page-") as tmp:
-        out = Path(tmp) / "page"
-        result = subprocess.run(
-            ["pdftoppm", "-gray", "-r", str(dpi), "-f", str(index + 1), "-l", str(index + 1), "-singlefile", str(path), str(out)],
-            capture_output=True,
-            text=True,
-            timeout=300,
-        )
-        pgm = out.with_suffix(".pgm")
-        if result.returncode != 0 or not pgm.exists():
-            raise UnreadableSource(f"cannot render PDF page {index + 1}: {result.stderr.strip()[:200]}")
+        pgm = pdftoppm.render_grey(path, index + 1, dpi, Path(tmp) / "page")
         with Image.open(pgm) as image:
             return np.asarray(image.convert("L"))
 

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from pathlib import Path
 
 import cv2
 import numpy as np
@@ -33,23 +32,20 @@ from pipeline.script import (
     line_sharpness,
     tesseract_osd,
 )
+from pipeline.skew import MIN_SKEW_CONFIDENCE, SkewEstimate, choose_axis, coarse_skew, refine_skew
 
-__all__ = ["CleanedPage", "clean_page", "inspect_pages", "languages_for_page"]
+__all__ = ["CleanedPage", "clean_page", "languages_for_page"]
 
 ANALYSIS_DPI = 150  # orientation, script, borders, blank: 12 pt text is ~20 px a line here
 COARSE_DPI = 75  # the first sweep over +-15 degrees
-COARSE_POINTS, FINE_POINTS = 10_000, 40_000  # edge points the sweeps use, at most
 # Ink must be this much darker than the paper: bleed-through from the back of thin paper is
 # a faint grey (20-50 levels darker) and must not count; faded typing is still ~70 darker.
 BLEED_THROUGH_CONTRAST = 60
 SPECK_MM2 = 0.15  # components smaller than this (~0.4 mm across) are dust, not writing
-MIN_SKEW_CONFIDENCE = 0.3  # below it the page is not deskewed
 MIN_ROTATION_DEGREES = 0.05  # smaller corrections only blur the page
 MIN_ORIENTATION_CONFIDENCE = 0.5  # line votes below it ask Tesseract OSD
 OSD_MIN_CONFIDENCE = 3.0  # Tesseract's own orientation confidence scale
 OSD_MIN_SCRIPT_CONFIDENCE = 1.0  # and its script confidence scale
-AXIS_RATIO = 2.5  # the turned page's skew peak must stand this far above the page's to turn it sideways
-KEEP_AXIS_RATIO = 1.4  # and the page's this far above the turned page's to be sure it is not sideways
 OSD_SCRIPTS = {"Latin", "Arabic", "Devanagari"}  # OSD misreads Nastaliq as "Japanese"
 
 
@@ -158,80 +154,6 @@ def ink_components(ink: np.ndarray, dpi: float) -> Components:
     return Components(kept[:, cv2.CC_STAT_WIDTH], kept[:, cv2.CC_STAT_HEIGHT], int(kept[:, cv2.CC_STAT_AREA].sum()))
 
 
-# --- skew ------------------------------------------------------------------------------------
-
-
-def line_edge_points(ink: np.ndarray, most: int) -> tuple[np.ndarray, np.ndarray]:
-    """Coordinates of the lower edge of every ink run (baselines and rules: a quarter of the
-    ink's pixels, and a sharper profile than all of it), evenly thinned to at most `most`."""
-    points = cv2.findNonZero(cv2.subtract(ink[:-1], ink[1:]))
-    if points is None:
-        return np.empty(0, np.float32), np.empty(0, np.float32)
-    points = points.reshape(-1, 2)
-    if len(points) > most:
-        points = points[:: -(-len(points) // most)]
-    points = points.astype(np.float32)
-    return points[:, 0], points[:, 1]
-
-
-def profile_scores(xs: np.ndarray, ys: np.ndarray, angles: np.ndarray) -> np.ndarray:
-    """For each angle (ccw +), how sharply the points fall into rows when sheared back by it:
-    the sum of squared differences of adjacent row counts, largest when text lines are level.
-    All angles in one pass: a row index per (angle, point), offset per angle, one bincount."""
-    rows = ys[None, :] + np.tan(np.radians(angles)).astype(np.float32)[:, None] * xs[None, :]
-    rows -= rows.min(axis=1, keepdims=True)
-    span = int(rows.max()) + 2  # one empty row between angles keeps their counts apart
-    index = rows.astype(np.int64) + (np.arange(len(angles)) * span)[:, None]
-    counts = np.bincount(index.ravel(), minlength=len(angles) * span).reshape(len(angles), span).astype(np.float64)
-    return np.sum(np.diff(counts, axis=1) ** 2, axis=1)
-
-
-def sweep(xs: np.ndarray, ys: np.ndarray, centre: float, half_range: float, step: float) -> tuple[float, np.ndarray]:
-    """The best angle of a sweep, refined by a parabola through the peak, and all scores."""
-    angles = np.arange(centre - half_range, centre + half_range + step / 2, step)
-    scores = profile_scores(xs, ys, angles)
-    best = int(np.argmax(scores))
-    angle = float(angles[best])
-    if 0 < best < len(angles) - 1:
-        left, mid, right = scores[best - 1 : best + 2]
-        bend = left - 2 * mid + right
-        if bend < 0:
-            angle += step * 0.5 * (left - right) / bend
-    return angle, scores
-
-
-@dataclass(frozen=True)
-class SkewEstimate:
-    degrees: float
-    confidence: float  # 0..1
-    peak: float  # best score over the sweep's median: compares the two axes
-
-
-def coarse_skew(coarse_ink: np.ndarray, max_degrees: float) -> SkewEstimate:
-    """A sweep in half degrees over a little more than +-max_degrees at `COARSE_DPI`."""
-    xs, ys = line_edge_points(coarse_ink, COARSE_POINTS)
-    if xs.size < 50:
-        return SkewEstimate(0.0, 0.0, 1.0)
-    angle, scores = sweep(xs, ys, 0.0, max_degrees + 1.0, 0.5)
-    peak = float(scores.max()) / (float(np.median(scores)) or 1.0)
-    # A text page's peak stands several times above the sweep's median; noise, a photo or an
-    # empty page barely rises. A peak outside the allowed range is not trusted at all.
-    confidence = min(1.0, max(0.0, (peak - 1.2) / 1.5))
-    if abs(angle) > max_degrees:
-        confidence = 0.0
-    return SkewEstimate(angle, round(confidence, 3), peak)
-
-
-def refine_skew(ink: np.ndarray, coarse: SkewEstimate) -> SkewEstimate:
-    """Finer sweeps around the coarse peak at `ANALYSIS_DPI`: 0.1 then 0.02 degree steps."""
-    xs, ys = line_edge_points(ink, FINE_POINTS)
-    if xs.size < 50:
-        return coarse
-    fine, _ = sweep(xs, ys, coarse.degrees, 0.6, 0.1)
-    finest, _ = sweep(xs, ys, fine, 0.12, 0.02)
-    return SkewEstimate(finest, coarse.confidence, coarse.peak)
-
-
 # --- turning the page ------------------------------------------------------------------------
 
 _ROTATE_CLOCKWISE = {90: cv2.ROTATE_90_CLOCKWISE, 180: cv2.ROTATE_180, 270: cv2.ROTATE_90_COUNTERCLOCKWISE}
@@ -333,8 +255,36 @@ def clean_page(image: np.ndarray, dpi: int, settings: CleaningSettings) -> Clean
     if blank:
         return CleanedPage(page, 0.0, 0.0, 0, 0.0, True, blank_conf, round(ink_ratio, 6), None, 0.0, "none")
 
-    # 3. Skew, along both axes: text lines run across an upright page and down a sideways one.
+    # 3. Skew, along both axes; 4. script and which way up, from the levelled text lines.
     coarse_ink = binarize(coarse, threshold)
+    levelled = level_page(coarse_ink, ink, settings)
+    facing = find_facing(levelled, components, small_dpi, settings)
+
+    # 5. Turn the full page: the quarter turn, then the skew.
+    skew, script = levelled.skew, facing.script
+    upright = quarter_turn(page, facing.orientation)
+    skew_degrees = 0.0
+    if levelled.apply_skew:
+        upright = deskew_full(upright, skew.degrees, paper, quarter_turn(coarse_ink, facing.orientation))
+        skew_degrees = round(skew.degrees, 3)
+    script_name = script.script if script.confidence >= MIN_SCRIPT_CONFIDENCE else None
+    return CleanedPage(upright, skew_degrees, skew.confidence, facing.orientation, round(facing.confidence, 3), False, blank_conf,
+                       round(ink_ratio, 6), script_name, script.confidence, facing.source)
+
+
+@dataclass(frozen=True)
+class Levelled:
+    """The page's ink (small copy) turned onto its text lines' axis and levelled, rules removed."""
+
+    ink: np.ndarray
+    skew: SkewEstimate
+    apply_skew: bool  # the skew is sure and large enough to turn the page back by
+    sideways: bool  # the text lines run down the page as it lies
+    axis_known: bool  # sure of `sideways` either way (or not asked to fix orientation)
+
+
+def level_page(coarse_ink: np.ndarray, ink: np.ndarray, settings: CleaningSettings) -> Levelled:
+    """Skew along both axes: text lines run across an upright page and down a sideways one."""
     skew = coarse_skew(coarse_ink, settings.max_skew_degrees)
     sideways, axis_known = False, not settings.fix_orientation
     if settings.fix_orientation:
@@ -346,8 +296,22 @@ def clean_page(image: np.ndarray, dpi: int, settings: CleaningSettings) -> Clean
     skew = refine_skew(frame, skew) if skew.confidence > 0 else skew
     apply_skew = settings.deskew and skew.confidence >= MIN_SKEW_CONFIDENCE and abs(skew.degrees) >= MIN_ROTATION_DEGREES
     level = without_rules(rotate_small(frame, skew.degrees) if apply_skew else frame)
+    return Levelled(level, skew, apply_skew, sideways, axis_known)
 
-    # 4. Script and which way up, from the levelled text lines; Tesseract OSD when unsure.
+
+@dataclass(frozen=True)
+class Facing:
+    """Which way up the page lies and what script it is written in."""
+
+    orientation: int  # 0/90/180/270 counter-clockwise
+    confidence: float
+    source: str  # "lines", "osd" or "none"
+    script: ScriptGuess
+
+
+def find_facing(levelled: Levelled, components: Components, dpi: float, settings: CleaningSettings) -> Facing:
+    """Script and which way up, from the levelled text lines; Tesseract OSD when unsure."""
+    level, sideways, axis_known = levelled.ink, levelled.sideways, levelled.axis_known
     lines = find_text_lines(level)
     widths, heights = (components.heights, components.widths) if sideways else (components.widths, components.heights)
     script = detect_script(widths, heights, lines.height, line_sharpness(level, lines))
@@ -363,7 +327,7 @@ def clean_page(image: np.ndarray, dpi: int, settings: CleaningSettings) -> Clean
             orientation, orientation_conf, source = found, up.confidence, "lines"
     unsure_script = script.confidence < MIN_SCRIPT_CONFIDENCE
     if (settings.fix_orientation and source == "none") or unsure_script:
-        osd = ask_tesseract(level, small_dpi)
+        osd = ask_tesseract(level, dpi)
         if osd is not None:
             if unsure_script and osd.script_confidence >= OSD_MIN_SCRIPT_CONFIDENCE:
                 script = ScriptGuess(osd.script, round(min(1.0, osd.script_confidence / 2), 3))
@@ -371,28 +335,7 @@ def clean_page(image: np.ndarray, dpi: int, settings: CleaningSettings) -> Clean
                 if not axis_known or osd.rotate in (0, 180):  # 90/270 would contradict a clear axis
                     orientation = ((90 if sideways else 0) + osd.rotate) % 360
                     orientation_conf, source = round(min(1.0, osd.orientation_confidence / 10), 3), "osd"
-
-    # 5. Turn the full page: the quarter turn, then the skew.
-    upright = quarter_turn(page, orientation)
-    skew_degrees = 0.0
-    if apply_skew:
-        upright = deskew_full(upright, skew.degrees, paper, quarter_turn(coarse_ink, orientation))
-        skew_degrees = round(skew.degrees, 3)
-    script_name = script.script if script.confidence >= MIN_SCRIPT_CONFIDENCE else None
-    return CleanedPage(upright, skew_degrees, skew.confidence, orientation, round(orientation_conf, 3), False, blank_conf,
-                       round(ink_ratio, 6), script_name, script.confidence, source)
-
-
-def choose_axis(across: SkewEstimate, down: SkewEstimate) -> tuple[bool, bool]:
-    """(sideways, sure). Turning a page a quarter needs strong evidence: the sweep of the page
-    turned must peak `AXIS_RATIO` times higher than the sweep of the page as it lies. Keeping
-    it needs less: Nastaliq's sloping words give even an upright page only a modest peak. A
-    photo, a drawing or two lines of large type give both sweeps weak peaks: neither is sure."""
-    if down.peak > AXIS_RATIO * across.peak and down.confidence >= MIN_SKEW_CONFIDENCE:
-        return True, True
-    if across.peak > KEEP_AXIS_RATIO * down.peak and across.confidence >= MIN_SKEW_CONFIDENCE:
-        return False, True
-    return False, False
+    return Facing(orientation, orientation_conf, source, script)
 
 
 def ask_tesseract(level: np.ndarray, dpi: float) -> OsdResult | None:
@@ -402,27 +345,3 @@ def ask_tesseract(level: np.ndarray, dpi: float) -> OsdResult | None:
     if osd is None or osd.script not in OSD_SCRIPTS:
         return None
     return osd
-
-
-def inspect_pages(paths: list[Path], settings: CleaningSettings, dpi: int = 300) -> list[dict]:
-    """What cleaning finds on every page of each image or PDF, for `daftar inspect`."""
-    from pipeline.pages import iter_pages
-
-    report = []
-    for path in paths:
-        pages = []
-        for page in iter_pages(Path(path), dpi):
-            cleaned = clean_page(page.image, page.dpi, settings)
-            pages.append({
-                "page": page.index + 1,
-                "skew_degrees": cleaned.skew_degrees,
-                "skew_confidence": cleaned.skew_confidence,
-                "orientation": cleaned.orientation,
-                "orientation_confidence": cleaned.orientation_confidence,
-                "blank": cleaned.blank,
-                "blank_confidence": cleaned.blank_confidence,
-                "script": cleaned.script,
-                "script_confidence": cleaned.script_confidence,
-            })
-        report.append({"path": str(path), "pages": pages})
-    return report

@@ -18,12 +18,12 @@ and its answer is taken only for the scripts it reads well.
 
 from __future__ import annotations
 
-import os
-import subprocess
 from dataclasses import dataclass
 
 import cv2
 import numpy as np
+
+from pipeline import tesseract
 
 Script = str  # "Latin" | "Arabic" | "Devanagari"
 
@@ -163,19 +163,7 @@ def tesseract_osd(binary: np.ndarray, dpi: int, timeout: float = 30.0) -> OsdRes
     ok, png = cv2.imencode(".png", binary)
     if not ok:
         return None
-    env = {**os.environ, "OMP_THREAD_LIMIT": "1"}  # OpenMP threading is ~6x slower here
-    try:
-        result = subprocess.run(
-            ["tesseract", "-", "-", "--psm", "0", "-l", "osd", "--dpi", str(dpi)],
-            input=png.tobytes(), capture_output=True, timeout=timeout, env=env,
-        )
-    except (OSError, subprocess.TimeoutExpired):
-        return None
-    fields = {}
-    for line in (result.stdout + result.stderr).decode(errors="replace").splitlines():
-        key, sep, value = line.partition(":")
-        if sep:
-            fields[key.strip()] = value.strip()
+    fields = tesseract.detect_orientation(png.tobytes(), dpi, timeout)
     try:
         return OsdResult(int(fields["Rotate"]), float(fields["Orientation confidence"]), fields["Script"], float(fields["Script confidence"]))
     except (KeyError, ValueError):

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 
 from domain.config import FileNumberPattern, Settings
@@ -179,3 +183,12 @@ def test_check_digit_when_configured() -> None:
 def test_check_digit_algorithms(algorithm: str, digits: str) -> None:
     assert check_digit_ok(digits, algorithm)
     assert not check_digit_ok(digits[:-1] + str((int(digits[-1]) + 1) % 10), algorithm)
+
+
+def test_reading_file_numbers_loads_no_barcode_decoder() -> None:
+    # the Code39 Full-ASCII helpers are pure text: finding and choosing file numbers must not
+    # load OpenCV or the decoders
+    code = "import sys, extractors.file_numbers; print(sorted({m.split('.')[0] for m in sys.modules} & {'cv2', 'zxingcpp', 'pyzbar', 'numpy'}))"
+    root = Path(__file__).resolve().parent.parent
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=root, check=True)
+    assert result.stdout.strip() == "[]"

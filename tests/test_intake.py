@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -11,8 +13,12 @@ import pikepdf
 import pytest
 from PIL import Image
 
+from domain.errors import UnreadableSource
+from pipeline import pdftoppm
 from pipeline.intake import LOOSE_STACK, discover_batches, plan_batch, read_manifest
-from pipeline.pages import UnreadableSource, iter_pages, page_count
+from pipeline.pages import iter_pages, page_count, render_pdf_page
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def settled(path: Path) -> Path:
@@ -88,3 +94,47 @@ def test_pages_of_a_pdf_are_read_one_at_a_time(corpus):
     first = next(pages)
     assert first.index == 0 and first.image.ndim == 2 and first.dpi == 100
     assert len(list(pages)) == 3
+
+
+def two_page_pdf(path: Path) -> Path:
+    """A white page and a black page, 300 x 400 pixels at 100 dpi."""
+    frames = [Image.fromarray(np.full((400, 300), level, np.uint8)) for level in (255, 0)]
+    frames[0].save(path, save_all=True, append_images=frames[1:], resolution=100)
+    return path
+
+
+def test_a_pdf_page_that_cannot_be_rendered_is_refused_with_its_number(tmp_path):
+    # GIVEN a two-page PDF
+    pdf = two_page_pdf(tmp_path / "two.pdf")
+    # WHEN a page past its end is rendered THEN the refusal names the page (1-based)
+    with pytest.raises(UnreadableSource, match="cannot render PDF page 3"):
+        render_pdf_page(pdf, 2, 100)
+
+
+def test_render_page_writes_a_jpeg_of_the_width_asked(tmp_path):
+    # GIVEN a two-page PDF
+    pdf = two_page_pdf(tmp_path / "two.pdf")
+    target = tmp_path / "cache" / "page-2.jpg"
+    # WHEN its second page is rendered 150 pixels wide
+    pdftoppm.render_page(pdf, 2, 150, target)
+    # THEN the target is a JPEG of that page at that width, and nothing else is left beside it
+    with Image.open(target) as image:
+        assert image.format == "JPEG" and image.size == (150, 200)
+        assert np.asarray(image.convert("L")).mean() < 50  # the black page, not the white one
+    assert [p.name for p in target.parent.iterdir()] == ["page-2.jpg"]
+
+
+def test_render_page_failure_names_the_page_and_leaves_no_image(tmp_path):
+    broken = tmp_path / "broken.pdf"
+    broken.write_bytes(b"%PDF-1.4\n%%EOF\n")
+    target = tmp_path / "page-1.jpg"
+    with pytest.raises(RuntimeError, match="page 1 of broken.pdf"):
+        pdftoppm.render_page(broken, 1, 150, target)
+    assert [p.name for p in tmp_path.iterdir()] == ["broken.pdf"]
+
+
+def test_rendering_page_images_loads_no_image_library():
+    # the web renders page images with pipeline.pdftoppm and must stay free of OpenCV and numpy
+    code = "import sys, pipeline.pdftoppm; print(sorted({m.split('.')[0] for m in sys.modules} & {'numpy', 'cv2', 'PIL', 'zxingcpp', 'pyzbar'}))"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
+    assert result.stdout.strip() == "[]"

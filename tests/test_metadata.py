@@ -1,50 +1,11 @@
-"""Dates, record types and titles read out of English, Urdu and Hindi text."""
+"""Record types and titles read out of English, Urdu and Hindi text."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 
-from extractors.metadata import find_dates, record_type, title_from_text
+from extractors.metadata import record_type, title_from_text
 from domain.config import Settings
-
-D = dt.date
-
-
-@pytest.mark.parametrize(
-    "text, dates",
-    [
-        ("Order dated 12/03/1987, received 5-11-2001", [D(1987, 3, 12), D(2001, 11, 5)]),
-        ("entered on 12.3.1987 and 1987-03-12 again", [D(1987, 3, 12)]),  # each date once
-        ("12 March 1987; 3rd Feb, 2001; March 12, 1987; 12-Mar-1987", [D(1987, 3, 12), D(2001, 2, 3)]),
-        # Urdu: digits, month names, the year mark ء
-        ("مورخہ ۱۲ مارچ ۱۹۸۷ء کو انتقال منظور ہوا", [D(1987, 3, 12)]),
-        ("تاریخ ۵ مئی ۲۰۰۱ اور ۱ جولائی ۱۹۹۹", [D(2001, 5, 5), D(1999, 7, 1)]),
-        ("۱۲/۰۳/۱۹۸۷", [D(1987, 3, 12)]),
-        # Hindi: Devanagari digits and month names, with and without nukta
-        ("दिनांक १२ मार्च १९८७ को", [D(1987, 3, 12)]),
-        ("5 फ़रवरी 2001 और 7 फरवरी 2002, १ सितम्बर १९९९", [D(2001, 2, 5), D(2002, 2, 7), D(1999, 9, 1)]),
-    ],
-)
-def test_find_dates_in_three_scripts(text: str, dates: list[dt.date]) -> None:
-    assert find_dates(text) == dates
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        "khasra 412/3/1987",  # a khasra number, not the 12th of March
-        "31/02/1987",  # no such day
-        "12/03/87",  # two-digit years are not read
-        "marla 12 1987 kanal",  # "mar" inside a word is not March
-        "file 12/13/1987",  # month 13
-        "15 March 1650",  # not a record-room year
-    ],
-)
-def test_what_is_not_a_date(text: str) -> None:
-    assert find_dates(text) == []
-
 
 KEYWORDS = Settings.load().district("anantnag").record_type_keywords
 

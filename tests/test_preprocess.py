@@ -27,7 +27,8 @@ from bench.deskew import (
 )
 from domain.config import CleaningSettings
 from pipeline.pages import iter_pages
-from pipeline.preprocess import clean_page, inspect_pages, languages_for_page
+from night.checks import inspect_pages
+from pipeline.preprocess import clean_page, languages_for_page
 
 CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus"
 SCANS = CORPUS / "scans" / "ocrmypdf"
