@@ -10,8 +10,8 @@ import sys
 from tests.conftest import ROOT
 
 
-def daftar(*args: str, home) -> subprocess.CompletedProcess:
-    env = {**os.environ, "DAFTAR_HOME": str(home)}
+def daftar(*args: str, home, **environment: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "DAFTAR_HOME": str(home), **environment}
     return subprocess.run([sys.executable, str(ROOT / "cli.py"), *args], capture_output=True, text=True, env=env, cwd=ROOT)
 
 
@@ -35,3 +35,49 @@ def test_an_empty_inbox_runs_cleanly_and_reports_nothing_to_do(tmp_path):
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout)
     assert report["done"] == [] and report["quarantined"] == [] and report["waiting"] == []
+
+
+def test_each_failure_kind_prints_one_error_line_and_exits_with_its_code(tmp_path):
+    # GIVEN a configuration that cannot be read WHEN any command loads it THEN exit 8, one error line
+    bad_config = daftar("show", "X", home=tmp_path, DAFTAR_WORKERS="many")
+    assert bad_config.returncode == 8
+    assert bad_config.stderr.startswith("error: configuration invalid: ") and "Traceback" not in bad_config.stderr
+    # GIVEN an Elasticsearch nobody answers at WHEN searching THEN exit 6 and the index named as the cause
+    no_index = daftar("search", "mutation", home=tmp_path, DAFTAR_INDEX="elasticsearch", DAFTAR_ES_URL="http://127.0.0.1:1")
+    assert no_index.returncode == 6
+    assert no_index.stderr.startswith("error: index unavailable: ") and "Traceback" not in no_index.stderr
+    # GIVEN no such record file WHEN shown THEN exit 5 with the number in the message
+    missing = daftar("show", "NOPE", home=tmp_path)
+    assert (missing.returncode, missing.stderr) == (5, "error: no record file 'NOPE'\n")
+
+
+def test_an_unexpected_failure_exits_1_with_a_short_message(tmp_path, monkeypatch):
+    # GIVEN a bug deep inside a command (here: loading the settings blows up)
+    from typer.testing import CliRunner
+
+    import commands.common
+    from cli import app
+
+    def broken_load(cls):
+        raise RuntimeError("something nobody expected")
+
+    monkeypatch.setattr(commands.common.Settings, "load", classmethod(broken_load))
+    # WHEN the command runs THEN it ends with exit 1 and one line, not a traceback
+    result = CliRunner().invoke(app, ["show", "X", "--home", str(tmp_path)])
+    assert result.exit_code == 1
+    assert result.output == "error: unexpected RuntimeError: something nobody expected\n"
+
+
+def test_index_indexes_what_waits_without_a_pending_option(tmp_path):
+    assert daftar("index", "--pending", home=tmp_path).returncode == 2
+    done = daftar("index", home=tmp_path)
+    assert done.returncode == 0 and "0 record files indexed, 0 still waiting" in done.stdout
+
+
+def test_tesseract_reports_its_languages_without_the_words_of_its_heading():
+    from pipeline import tesseract
+
+    languages = tesseract.installed_languages()
+    assert {"eng", "osd"} <= languages
+    assert not languages & {"List", "of", "available", "languages", "in"}
+    assert tesseract.version().startswith("tesseract ")
