@@ -378,8 +378,8 @@ def test_figures_add_up_over_nights_of_real_runs(nights_home):
     assert sum(district.quarantined_by_reason.values()) == district.quarantined
     # the record files and pages are the catalog's, each counted once across nights
     assert district.files_done == len(records) == sum(len(r.done) for r in reports) > 0
-    assert district.pages_done == sum(row["pages"] for row in records)
-    assert district.flagged == sum(1 for row in records if json.loads(row["flags"]))
+    assert district.pages_done == sum(row.pages for row in records)
+    assert district.flagged == sum(1 for row in records if row.flags)
     # the district is the sum of its tehsils
     for name in ("files_done", "pages_done", "quarantined", "waiting", "flagged", "sources_seen", "sources_done",
                  "target_files", "pace_files_per_day", "pace_pages_per_day"):
@@ -440,7 +440,7 @@ def dashboard_client(home: Path, settings: Settings):
     from fastapi import FastAPI
     from fastapi.testclient import TestClient
 
-    from web.dashboard import router
+    from web.progress import router
 
     app = FastAPI()
     app.state.home, app.state.settings = home, settings
@@ -461,14 +461,14 @@ def test_dashboard_escapes_what_came_from_the_scans(tmp_path):
 
 
 def test_visible_districts_is_the_one_place_that_restricts(tmp_path, monkeypatch):
-    import web.dashboard
+    import web.progress
 
     catalog = Catalog.open(tmp_path)
     write_night(catalog, "bijbehara", dt.datetime.now(), [[]])
     catalog.close()
     client = dashboard_client(tmp_path, plan(bijbehara=Tehsil(name="bijbehara", target_files=10)))
     assert client.get("/progress/anantnag").status_code == 200
-    monkeypatch.setattr(web.dashboard, "visible_districts", lambda request: {"pulwama"})
+    monkeypatch.setattr(web.progress, "visible_districts", lambda request: {"pulwama"})
     assert client.get("/progress/anantnag").status_code == 404
     assert "anantnag" not in client.get("/progress").text
     assert client.get("/progress.csv").text.strip().count("\n") == 0  # the header only

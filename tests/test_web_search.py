@@ -8,7 +8,7 @@ import re
 
 from fastapi.testclient import TestClient
 
-import web.search
+import web.finder
 from store.audit import AuditLog
 from domain.config import ElasticsearchSettings, IndexSettings
 from tests.web_fixtures import (
@@ -91,7 +91,7 @@ def test_filters_narrow_the_results(app_client: TestClient) -> None:
 
 
 def test_results_are_paged_with_links_keeping_the_filters(app_client: TestClient, monkeypatch) -> None:
-    monkeypatch.setattr(web.search, "FILES_PER_PAGE", 2)
+    monkeypatch.setattr(web.finder, "FILES_PER_PAGE", 2)
     log_in(app_client, "admin")
     first = app_client.get("/search", params={"q": "Anantnag", "district": "anantnag"})
     assert "6 record files found · page 1 of 3." in first.text
@@ -105,23 +105,38 @@ def test_results_are_paged_with_links_keeping_the_filters(app_client: TestClient
 
 def test_paging_reads_the_index_only_as_far_as_the_page_needs(app_client: TestClient, monkeypatch) -> None:
     # GIVEN an index read two hits at a time and two files per results page
-    monkeypatch.setattr(web.search, "FILES_PER_PAGE", 2)
-    monkeypatch.setattr(web.search, "HITS_PER_FETCH", 2)
+    monkeypatch.setattr(web.finder, "FILES_PER_PAGE", 2)
+    monkeypatch.setattr(web.finder, "HITS_PER_FETCH", 2)
+    index = app_client.app.state.stores.index()
+    search, reads = index.search, []
+
+    def counted(query):
+        result = search(query)
+        reads.append((query.offset + len(result.hits), result.total))
+        return result
+
+    monkeypatch.setattr(index, "search", counted)
     log_in(app_client, "admin")
     # WHEN following "Next" from the first page to the last
-    seen, url = [], "/search?q=Anantnag"
+    seen, url, read_per_page = [], "/search?q=Anantnag", []
     while url:
+        reads.clear()
         html = app_client.get(url).text
         seen += file_numbers(html)
+        read_per_page.append(reads[-1])
         following = re.search(r'rel="next" href="([^"]+)"', html)
         url = following.group(1).replace("&amp;", "&") if following else None
     # THEN every file shows up exactly once
     assert sorted(seen) == sorted(BATCH_FILES)
+    # AND the first page stopped reading hits long before the last match; only the last page read them all
+    (first_read, total), *_ = read_per_page
+    assert len(read_per_page) == 3 and first_read < total
+    assert read_per_page[-1] == (total, total)
 
 
 def test_a_search_matching_too_many_pages_says_it_shows_only_the_best(app_client: TestClient, monkeypatch) -> None:
-    monkeypatch.setattr(web.search, "HITS_PER_FETCH", 1)
-    monkeypatch.setattr(web.search, "MAX_HITS", 2)
+    monkeypatch.setattr(web.finder, "HITS_PER_FETCH", 1)
+    monkeypatch.setattr(web.finder, "MAX_HITS", 2)
     log_in(app_client, "admin")
     html = app_client.get("/search", params={"q": "Anantnag"}).text
     assert "Only the best matches are shown." in html
@@ -264,3 +279,26 @@ def test_the_crafted_markup_file_is_in_the_archive(app_client: TestClient) -> No
     # guards the security tests: they rely on this file being searchable
     log_in(app_client, "bashir")
     assert file_numbers(app_client.get("/search", params={"q": "Arwani onerror"}).text) == [MARKUP_FILE]
+
+
+def test_the_navigation_leads_to_the_progress_dashboard(app_client: TestClient) -> None:
+    # GIVEN a Deputy Commissioner signed in
+    log_in(app_client, "dc-anantnag")
+    # WHEN the search page is opened THEN its navigation links to the dashboard
+    html = app_client.get("/").text
+    navigation = re.search(r"<nav>(.*?)</nav>", html, re.S)
+    assert navigation and '<a href="/progress">Progress</a>' in navigation.group(1)
+    # AND following the link renders the dashboard in the same layout, with the same security headers
+    dashboard = app_client.get("/progress")
+    assert dashboard.status_code == 200
+    assert 'data-summary="anantnag"' in dashboard.text and "Scanning progress" in dashboard.text
+    assert '<a href="/progress">Progress</a>' in dashboard.text and "Log out" in dashboard.text
+    assert "default-src 'self'" in dashboard.headers["content-security-policy"]
+    # nothing the policy would block: the stylesheet is a file, no inline style
+    assert "<style" not in dashboard.text and " style=" not in dashboard.text
+    assert '<link rel="stylesheet" href="/static/dashboard.css">' in dashboard.text
+    assert app_client.get("/static/dashboard.css").status_code == 200
+
+
+def test_the_log_in_page_shows_no_navigation(app_client: TestClient) -> None:
+    assert 'href="/progress"' not in app_client.get("/login").text

@@ -14,11 +14,13 @@ from fastapi.responses import RedirectResponse
 from pydantic import BaseModel, Field
 
 from indexers import IndexUnavailable
+from store.access import may_see
 from store.users import User
-from web.auth import require_api_user
-from web.records import RecordMissing, canonical_number, row_by_file_id, visible_file
-from web.search import audit_denied, audit_read, find_files, query_from_params, visible_citations
-from web.stores import Stores
+from web.archived import RecordMissing, canonical_number
+from web.finder import find_files, query_from_params
+from web.reading import audit_read, open_by_id, open_visible, visible_citations
+from web.session import require_api_user
+from web.stores import stores_of
 from web.templating import api_file_url, eoffice_url, file_url, plain_snippet
 
 router = APIRouter(prefix="/api", tags=["archive"])
@@ -120,10 +122,6 @@ class EOfficeFileOut(BaseModel):
     cites: list[CitedFile]
 
 
-def _stores(request: Request) -> Stores:
-    return request.app.state.stores
-
-
 @router.get("/search", response_model=SearchResponse, summary="Search record files by words or file number")
 def api_search(
     request: Request,
@@ -140,12 +138,12 @@ def api_search(
     """Words in English, Urdu or Hindi (every word must match; "quoted phrase" for a phrase), or a
     file number in any spelling. Results are record files, best first, each with its matching
     pages; restricted files outside your scope are left out."""
-    stores = _stores(request)
+    stores = stores_of(request)
     filters = query_from_params(request.query_params)
     _, row = canonical_number(q, stores.catalog(), stores.settings)
     exact = None
-    if row is not None and user.can_see(row["district"], row["tehsil"], row["record_type"], stores.settings):
-        exact = api_file_url(row["file_number"])
+    if row is not None and may_see(user, row, stores.settings):
+        exact = api_file_url(row.file_number)
     try:
         results = find_files(stores, user, filters, page)
     except IndexUnavailable as error:
@@ -169,15 +167,13 @@ def api_search(
 def api_record_file(number: str, request: Request, user: User = Depends(require_api_user)):
     """The record file's metadata, the address of its archival PDF, its pages and the e-Office
     files that cite it. The address stays the same when the archive is re-indexed."""
-    stores = _stores(request)
+    stores = stores_of(request)
     canonical, row = canonical_number(number, stores.catalog(), stores.settings)
     if canonical is not None and canonical != number:
         return RedirectResponse(api_file_url(canonical), status_code=301)
     try:
-        archived = visible_file(stores.home, row, user, stores.settings)
+        archived = open_visible(request, user, row, via="api")
     except RecordMissing:
-        if row is not None:
-            audit_denied(request, user, row, via="api")
         raise HTTPException(404, f"no record file {number}") from None
     audit_read(request, user, "view", archived, via="api")
     record = archived.record
@@ -203,13 +199,9 @@ def api_record_file(number: str, request: Request, user: User = Depends(require_
 def api_page_text(file_id: str, page: int, request: Request, user: User = Depends(require_api_user)) -> PageText:
     """The OCR (or born-digital) text of one page, in logical order. `file_id` is the record
     file's `file_id` from /api/files/{number}."""
-    stores = _stores(request)
-    row = row_by_file_id(stores.catalog(), file_id)
     try:
-        archived = visible_file(stores.home, row, user, stores.settings)
+        archived = open_by_id(request, user, file_id, via="api")
     except RecordMissing:
-        if row is not None:
-            audit_denied(request, user, row, via="api")
         raise HTTPException(404, "no such record file") from None
     if not 1 <= page <= archived.page_count:
         raise HTTPException(404, f"{archived.file_number} has pages 1 to {archived.page_count}")
@@ -223,7 +215,7 @@ def api_page_text(file_id: str, page: int, request: Request, user: User = Depend
 @router.get("/eoffice/{efile_number:path}", response_model=EOfficeFileOut, summary="The legacy files an e-file cites",
             responses={404: {"description": "no such e-file imported"}})
 def api_eoffice_file(efile_number: str, request: Request, user: User = Depends(require_api_user)) -> EOfficeFileOut:
-    stores = _stores(request)
+    stores = stores_of(request)
     links = stores.eoffice()
     efile = links.efile(efile_number)
     if efile is None:

@@ -1,4 +1,5 @@
-"""The web application that `daftar serve` runs: search pages, record files, the JSON API.
+"""The web application that `daftar serve` runs: one router per page (search, record, e-Office,
+progress, log-in) and the JSON API.
 
     app = create_app(home, settings)
     uvicorn.run(app, host="127.0.0.1", port=8000)
@@ -22,10 +23,11 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from domain.config import Settings
-from web import api, auth, search
-from web.auth import LoginRequired, SessionPolicy
+from web import api, auth, eoffice, progress, record, search
+from web.auth import SessionPolicy
+from web.session import LoginRequired
 from web.stores import Stores
-from web.templating import ENV, render
+from web.templating import render
 
 STATIC = Path(__file__).resolve().parent / "static"
 
@@ -52,11 +54,11 @@ def create_app(home: Path, settings: Settings, session_policy: SessionPolicy | N
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.include_router(auth.router)
     app.include_router(api.router)
-    app.include_router(search.router)
-    _include_dashboard(app)
+    for pages in (search, record, eoffice, progress):
+        app.include_router(pages.router)
 
     app.add_exception_handler(LoginRequired, _login_required)
-    app.add_exception_handler(search.NotVisible, search.not_visible_handler)
+    app.add_exception_handler(record.NotVisible, record.not_visible_handler)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _invalid_request)
     app.middleware("http")(_security_headers)
@@ -74,15 +76,6 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     app.state.stores.close()
 
 
-def _include_dashboard(app: FastAPI) -> None:
-    """The progress dashboard lives in its own module; the app runs without it if it is absent."""
-    try:
-        from web import dashboard
-    except ImportError:
-        return
-    app.include_router(dashboard.router)
-
-
 def _login_required(request: Request, exc: LoginRequired) -> Response:
     target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
     return RedirectResponse("/login?" + urlencode({"next": target}), status_code=303)
@@ -93,8 +86,8 @@ def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
     headers = getattr(exc, "headers", None)
     if request.url.path.startswith("/api/") or request.url.path == "/openapi.json":
         return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=headers)
-    body = ENV.get_template("error.html").render(status=exc.status_code, detail=exc.detail, user=None, csrf="")
-    return Response(body, status_code=exc.status_code, media_type="text/html", headers=headers)
+    return render(request, "error.html", {"status": exc.status_code, "detail": exc.detail}, exc.status_code,
+                  headers=headers, anonymous=True)
 
 
 def _invalid_request(request: Request, exc: RequestValidationError) -> Response:

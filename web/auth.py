@@ -1,4 +1,5 @@
-"""Log-in, sessions and API tokens for the web pages and the JSON API.
+"""Log-in and log-out, how long a session lasts, and the secret key sessions are signed with.
+Who a request's user is (session cookie or API token) is read in `web.session`.
 
 - Pages: a log-in form checks the Argon2 password hash and opens a server-side session. The
   browser holds only a random session id in an HttpOnly, SameSite=Lax cookie; the user store keeps
@@ -15,7 +16,6 @@ permissions 0600. It is never in the repository.
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import os
 import secrets
@@ -24,20 +24,15 @@ import time
 from collections import defaultdict, deque
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated
 from urllib.parse import urlsplit
 
-from fastapi import APIRouter, Depends, Form, HTTPException, Request
+from fastapi import APIRouter, FastAPI, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
-from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from store.users import User
+from web.session import SESSION_COOKIE, csrf_token
+from web.templating import render
 
-SESSION_COOKIE = "daftar_session"
 SECRET_KEY_FILE = "secret.key"
-
-# Bearer scheme for the OpenAPI description; auto_error off so a browser session also works.
-bearer_scheme = HTTPBearer(auto_error=False, description="API token from `daftar user token NAME`")
 
 router = APIRouter(include_in_schema=False)
 
@@ -61,10 +56,6 @@ def session_policy_from_env() -> SessionPolicy:
                          lifetime=float(lifetime) * 3600 if lifetime else default.lifetime)
 
 
-class LoginRequired(Exception):
-    """Raised by page routes without a signed-in user; answered with a redirect to /login."""
-
-
 def load_secret_key(home: Path) -> bytes:
     """DAFTAR_SECRET_KEY, else `<home>/secret.key`, created with 0600 on first use."""
     from_env = os.environ.get("DAFTAR_SECRET_KEY")
@@ -80,60 +71,6 @@ def load_secret_key(home: Path) -> bytes:
     with os.fdopen(fd, "w") as handle:
         handle.write(secrets.token_hex(32))
     return path.read_bytes().strip()
-
-
-# Who is asking ------------------------------------------------------------------------------------
-
-_UNKNOWN = object()  # the request's user is not looked up yet (None means looked up: nobody)
-
-
-def current_user(request: Request) -> User | None:
-    """The user of the request's bearer token or session cookie, looked up once per request."""
-    known = getattr(request.state, "daftar_user", _UNKNOWN)
-    if known is not _UNKNOWN:
-        return known
-    user = _bearer_user(request) or _session_user(request)
-    request.state.daftar_user = user
-    return user
-
-
-def _bearer_user(request: Request) -> User | None:
-    scheme, _, token = request.headers.get("authorization", "").partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
-        return None
-    return request.app.state.stores.users().token_user(token.strip())
-
-
-def _session_user(request: Request) -> User | None:
-    session_id = request.cookies.get(SESSION_COOKIE)
-    if not session_id:
-        return None
-    app = request.app
-    return app.state.stores.users().session_user(session_id, app.state.secret_key, app.state.session_policy.idle, app.state.clock())
-
-
-def require_user(request: Request) -> User:
-    """Dependency of the pages: the signed-in user, else a redirect to the log-in form."""
-    user = current_user(request)
-    if user is None:
-        raise LoginRequired()
-    return user
-
-
-def require_api_user(
-    request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer_scheme)] = None
-) -> User:
-    """Dependency of the JSON API: a bearer token or a browser session, else 401."""
-    user = current_user(request)
-    if user is None:
-        raise HTTPException(401, "a valid API token (Authorization: Bearer ...) or session is needed",
-                            headers={"WWW-Authenticate": "Bearer"})
-    return user
-
-
-def csrf_token(request: Request) -> str:
-    session_id = request.cookies.get(SESSION_COOKIE, "")
-    return hmac.new(request.app.state.secret_key, b"csrf:" + session_id.encode(), hashlib.sha256).hexdigest()
 
 
 def safe_next(target: str | None) -> str:
@@ -175,15 +112,11 @@ class _FailedLogins:
 
 @router.get("/login")
 def login_form(request: Request, next: str = "/") -> Response:
-    from web.templating import render
-
     return render(request, "login.html", {"next": safe_next(next), "error": None, "name": ""})
 
 
 @router.post("/login")
 def login(request: Request, name: str = Form(""), password: str = Form(""), next: str = Form("/")) -> Response:
-    from web.templating import render
-
     app = request.app
     now = app.state.clock()
     target = safe_next(next)
@@ -227,7 +160,7 @@ def _same_origin(request: Request) -> bool:
     return urlsplit(origin).netloc == request.headers.get("host", request.url.netloc)
 
 
-def install(app) -> None:
+def install(app: FastAPI) -> None:
     """Set the app's auth state: secret key, session policy, clock, failed log-in counter."""
     app.state.secret_key = load_secret_key(app.state.home)
     app.state.session_policy = getattr(app.state, "session_policy", None) or session_policy_from_env()

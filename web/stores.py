@@ -10,10 +10,12 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
+from fastapi import Request
+
 from indexers import Index, open_index
 from store.audit import AuditLog
-from store.catalog import Catalog
 from domain.config import Settings
+from store.catalog import Catalog
 from store.eoffice import EOfficeLinks
 from store.users import UserStore
 
@@ -58,3 +60,8 @@ class Stores:
             if self._index is not None:
                 self._index.close()
                 self._index = None
+
+
+def stores_of(request: Request) -> Stores:
+    """The stores of the app serving `request` (set by `web.app.create_app`)."""
+    return request.app.state.stores

@@ -1,4 +1,5 @@
-"""Jinja2 templates with autoescaping, and the filters the pages share.
+"""The one Jinja2 environment of every page (autoescaping, the filters the pages share, the
+dashboard's filters) and `render`, which every page goes through for its security headers.
 
 OCR text is untrusted: a scanned page can say `<script>`. Every value is escaped by Jinja2; the
 one place that builds markup, `highlight`, escapes the text first and only then adds `<mark>`.
@@ -14,6 +15,9 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader
 from markupsafe import Markup, escape
+
+from web import progress_view
+from web.session import csrf_token, current_user
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
@@ -60,22 +64,23 @@ def eoffice_url(efile_number: str) -> str:
 def _environment() -> Environment:
     env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True, trim_blocks=True, lstrip_blocks=True)
     env.filters.update(highlight=highlight, file_url=file_url, api_file_url=api_file_url, eoffice_url=eoffice_url,
-                       plain_snippet=plain_snippet)
+                       plain_snippet=plain_snippet, **progress_view.FILTERS)
+    env.globals.update(progress_view.GLOBALS)
     return env
 
 
 ENV = _environment()
 
 
-def render(request: Request, name: str, context: dict, status_code: int = 200) -> HTMLResponse:
-    """A page from a template, with the signed-in user and the CSRF token for its forms."""
-    from web.auth import csrf_token, current_user  # auth renders the log-in page with this module
-
-    user = current_user(request)
+def render(request: Request, name: str, context: dict, status_code: int = 200, *,
+           headers: dict[str, str] | None = None, anonymous: bool = False) -> HTMLResponse:
+    """A page from a template, with the signed-in user and the CSRF token for its forms.
+    `anonymous` pages (the error page) show no one signed in and look nobody up."""
+    user = None if anonymous else current_user(request)
     body = ENV.get_template(name).render(
         request=request, user=user, csrf=csrf_token(request) if user else "", **context
     )
-    response = HTMLResponse(body, status_code=status_code)
+    response = HTMLResponse(body, status_code=status_code, headers=headers)
     response.headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
     response.headers["Cache-Control"] = "private, no-cache"
     return response

@@ -9,21 +9,19 @@ the index, is what keeps `/files/<number>` working while the index is rebuilt or
 
 from __future__ import annotations
 
-import os
 import re
-import sqlite3
-import subprocess
-import tempfile
 import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-from domain.file_numbers import clean_value, normalize_any
-from store.archive import read_record
-from store.catalog import Catalog
 from domain.config import Settings
+from domain.file_numbers import clean_value, normalize_any
 from domain.model import RecordFile
-from store.users import User, is_restricted
+from pipeline.pdftoppm import render_page
+from store.access import is_restricted, may_see
+from store.archive import read_record
+from store.catalog import Catalog, CatalogedFile
+from store.users import User
 
 # An archive folder name (FileNumber.slug): letters, digits, '-', '.', '_'; never '.' or '..'.
 FILE_ID = re.compile(r"^[A-Za-z0-9_-][A-Za-z0-9._-]{0,199}$")
@@ -60,7 +58,7 @@ class ArchivedFile:
         return len(self.record.pages)
 
 
-def canonical_number(raw: str, catalog: Catalog, settings: Settings) -> tuple[str | None, sqlite3.Row | None]:
+def canonical_number(raw: str, catalog: Catalog, settings: Settings) -> tuple[str | None, CatalogedFile | None]:
     """The normalized number `raw` spells, and its catalog row if archived.
 
     Tried in turn: the value as typed (a normalized number or an archive folder name), the
@@ -71,7 +69,7 @@ def canonical_number(raw: str, catalog: Catalog, settings: Settings) -> tuple[st
         return None, None
     row = catalog.record_file(value)
     if row is not None:
-        return row["file_number"], row
+        return row.file_number, row
     normalized = normalize_any(value, settings)
     if normalized is not None:
         return normalized, catalog.record_file(normalized)
@@ -79,41 +77,40 @@ def canonical_number(raw: str, catalog: Catalog, settings: Settings) -> tuple[st
     if cleaned and cleaned != value:
         row = catalog.record_file(cleaned)
         if row is not None:
-            return row["file_number"], row
+            return row.file_number, row
     return None, None
 
 
-def row_by_file_id(catalog: Catalog, file_id: str) -> sqlite3.Row | None:
+def row_by_file_id(catalog: Catalog, file_id: str) -> CatalogedFile | None:
     """The catalog row of an archive folder name; None for anything that is not one."""
     if not FILE_ID.match(file_id) or file_id in (".", ".."):
         return None
-    row = catalog.db.execute("SELECT * FROM record_files WHERE file_id = ?", (file_id,)).fetchone()
-    return row
+    return catalog.record_file_by_id(file_id)
 
 
-def load_archived(home: Path, row: sqlite3.Row, settings: Settings) -> ArchivedFile:
+def load_archived(home: Path, row: CatalogedFile, settings: Settings) -> ArchivedFile:
     """The record file of a catalog row, read from its archive folder."""
     archive = (home / "archive").resolve()
-    folder = inside(archive, home / row["archive_dir"])
+    folder = inside(archive, home / row.archive_dir)
     if folder is None or not (folder / "record.json").is_file():
-        raise RecordMissing(row["file_number"])
+        raise RecordMissing(row.file_number)
     record = read_record(home, str(folder.relative_to(home.resolve())))
     pdf = inside(archive, home / record.pdf) if record.pdf else None
     if pdf is not None and not pdf.is_file():
         pdf = None
-    return ArchivedFile(record, folder, pdf, is_restricted(record.district, record.record_type, settings))
+    return ArchivedFile(record, folder, pdf, is_restricted(record, settings))
 
 
-def visible_file(home: Path, row: sqlite3.Row | None, user: User, settings: Settings) -> ArchivedFile:
+def visible_file(home: Path, row: CatalogedFile | None, user: User, settings: Settings) -> ArchivedFile:
     """The archived file if this user may see it; RecordMissing otherwise."""
     if row is None:
         raise RecordMissing("")
-    if not user.can_see(row["district"], row["tehsil"], row["record_type"], settings):
-        raise RecordMissing(row["file_number"])
+    if not may_see(user, row, settings):
+        raise RecordMissing(row.file_number)
     archived = load_archived(home, row, settings)
     # The archive's own record decides too, should the catalog row be stale.
-    if not user.can_see(archived.record.district, archived.record.tehsil, archived.record.record_type, settings):
-        raise RecordMissing(row["file_number"])
+    if not may_see(user, archived.record, settings):
+        raise RecordMissing(row.file_number)
     return archived
 
 
@@ -139,7 +136,7 @@ def page_image(home: Path, archived: ArchivedFile, page: int, size: str) -> Path
         return cached
     with _RENDERING:
         if not _fresh(cached, archived.pdf):  # another request may have rendered it meanwhile
-            _render_page(archived.pdf, page, IMAGE_WIDTHS[size], cached)
+            render_page(archived.pdf, page, IMAGE_WIDTHS[size], cached)
     return cached
 
 
@@ -148,18 +145,3 @@ def _fresh(cached: Path, pdf: Path) -> bool:
         return cached.stat().st_mtime >= pdf.stat().st_mtime
     except FileNotFoundError:
         return False
-
-
-def _render_page(pdf: Path, page: int, width: int, target: Path) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix="daftar-thumb-", dir=target.parent) as tmp:
-        prefix = Path(tmp) / "page"
-        result = subprocess.run(
-            ["pdftoppm", "-f", str(page), "-l", str(page), "-singlefile", "-jpeg", "-jpegopt", "quality=80",
-             "-scale-to-x", str(width), "-scale-to-y", "-1", str(pdf), str(prefix)],
-            capture_output=True, text=True, timeout=120,
-        )
-        rendered = prefix.with_suffix(".jpg")
-        if result.returncode != 0 or not rendered.exists():
-            raise RuntimeError(f"pdftoppm could not render page {page} of {pdf.name}: {result.stderr.strip()[:200]}")
-        os.replace(rendered, target)  # atomic: a reader never sees half an image

@@ -1,0 +1,167 @@
+"""What the progress dashboard's templates draw and say: the pages-per-night chart's geometry and
+the figures in words. Registered as filters and globals of the one environment in
+`web.templating`; the routes are in `web.progress`."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import PurePath
+
+from pipeline.progress import (
+    AT_RISK_SHARE,
+    LONG_DAYS,
+    RECENT_DAYS,
+    DistrictProgress,
+    Night,
+    Status,
+    TehsilProgress,
+    describe_flag,
+    format_percent,
+    is_working_day,
+)
+
+CHART_DAYS = 35  # calendar days shown in the pages-per-night chart: five weeks
+
+
+# the chart -------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Bar:
+    x: float
+    y: float
+    width: float
+    height: float
+    day: dt.date
+    pages: int
+    files: int
+    working_day: bool
+
+
+@dataclass(frozen=True)
+class NightChart:
+    """Geometry of the pages-per-night chart in SVG user units; the template only draws it."""
+
+    width: int
+    height: int
+    left: int  # room for the axis labels
+    top: int
+    bottom: int  # y of the base line
+    bars: tuple[Bar, ...]
+    y_max: int
+    required_pages: float | None
+    required_y: float | None
+    first: dt.date | None
+    last: dt.date | None
+    total_pages: int
+    labels: tuple[tuple[float, str], ...]  # (x, text) under the axis: each Monday, and the first day
+
+
+def night_chart(progress: TehsilProgress | DistrictProgress, width: int = 640, height: int = 190) -> NightChart:
+    """Bars for the pages of each day of the last five weeks (a day without output is a gap you can
+    see) and a dashed line at the pages needed per working day to meet the deadline."""
+    left, top, bottom = 48, 14, height - 24
+    days = _chart_days(progress.nights, progress.start, progress.today)
+    by_day = {night.date: night for night in progress.nights}
+    required = progress.required_pace_pages_per_day
+    peak = max([by_day[d].pages for d in days if d in by_day] + [required or 0, 1])
+    y_max = _nice_ceiling(peak * 1.1)
+    plot_height = bottom - top
+    slot = (width - left - 8) / max(len(days), 1)
+    bars = []
+    for index, day in enumerate(days):
+        night = by_day.get(day, Night(day, 0, 0))
+        bar_height = plot_height * night.pages / y_max
+        bars.append(Bar(x=left + index * slot + slot * 0.15, y=bottom - bar_height, width=slot * 0.7, height=bar_height,
+                        day=day, pages=night.pages, files=night.files, working_day=is_working_day(day)))
+    return NightChart(
+        width=width, height=height, left=left, top=top, bottom=bottom, bars=tuple(bars), y_max=y_max,
+        required_pages=required, required_y=None if required is None else bottom - plot_height * required / y_max,
+        first=days[0] if days else None, last=days[-1] if days else None,
+        total_pages=sum(bar.pages for bar in bars), labels=_day_labels(bars),
+    )
+
+
+def _day_labels(bars: list[Bar]) -> tuple[tuple[float, str], ...]:
+    # A label a week keeps them apart on a phone; the first day is named unless a Monday is near.
+    labels = []
+    for index, bar in enumerate(bars):
+        if bar.day.weekday() == 0 or (index == 0 and len(bars) > 3 and all(b.day.weekday() for b in bars[:3])):
+            labels.append((bar.x + bar.width / 2, f"{bar.day.day} {bar.day:%b}"))
+    return tuple(labels)
+
+
+def _chart_days(nights: tuple[Night, ...], start: dt.date | None, today: dt.date) -> list[dt.date]:
+    begun = min([d for d in (start, nights[0].date if nights else None) if d], default=None)
+    if begun is None or begun > today:
+        return []
+    first = max(begun, today - dt.timedelta(days=CHART_DAYS - 1))
+    return [first + dt.timedelta(days=n) for n in range((today - first).days + 1)]
+
+
+def _nice_ceiling(value: float) -> int:
+    """The next round number (1, 2, 2.5 or 5 times a power of ten) at or above value, for the axis."""
+    magnitude = 1
+    while True:
+        for step in (1, 2, 2.5, 5):
+            if step * magnitude >= value:
+                return max(int(step * magnitude), 1)
+        magnitude *= 10
+
+
+# the figures in words ----------------------------------------------------------------------------------
+
+
+STATUS_SYMBOLS = {
+    Status.DONE: "✔", Status.ON_TRACK: "●", Status.AT_RISK: "▲", Status.BEHIND: "✖",
+    Status.NOT_STARTED: "○", Status.NO_TARGET: "–",
+}
+
+
+def projection_note(progress: TehsilProgress | DistrictProgress) -> str:
+    """The projected date against the deadline, in words."""
+    if progress.status is Status.DONE:
+        return "target reached"
+    if not progress.target_files or progress.deadline is None:
+        return "no target set"
+    if progress.projected_completion is None:
+        return f"no scanning in the last {RECENT_DAYS} working days"
+    slack = (progress.deadline - progress.projected_completion).days
+    if slack >= 0:
+        return f"{slack} days before the deadline"
+    return f"{-slack} days after the deadline"
+
+
+def human_date(value: dt.date | None) -> str:
+    return f"{value.day} {value:%b %Y}" if value else "–"
+
+
+def number(value: int | None) -> str:
+    return "–" if value is None else f"{value:,}"
+
+
+def rate(value: float | None) -> str:
+    return "–" if value is None else f"{value:,.1f}"
+
+
+def element_id(*parts: str) -> str:
+    """An HTML id from district and tehsil names, which may hold any character."""
+    return "-".join("".join(c if c.isalnum() else "_" for c in part) for part in parts)
+
+
+def plural(count: int, noun: str) -> str:
+    """ "1 scan", "2 scans", "1,200 files"."""
+    return f"{count:,} {noun}" + ("" if count == 1 else "s")
+
+
+def basename(path: str) -> str:
+    # The scanner file's name is what the team recognises; the server's folders are no one's business.
+    return PurePath(path).name
+
+
+FILTERS = {"human_date": human_date, "number": number, "rate": rate, "percent": format_percent, "plural": plural,
+           "basename": basename, "describe_flag": describe_flag}
+GLOBALS = {"describe_flag": describe_flag, "as_is": str, "STATUS_SYMBOLS": STATUS_SYMBOLS, "RECENT_DAYS": RECENT_DAYS,
+           "LONG_DAYS": LONG_DAYS, "AT_RISK_PERCENT": round(AT_RISK_SHARE * 100), "night_chart": night_chart,
+           "projection_note": projection_note, "element_id": element_id}
