@@ -1,5 +1,5 @@
 """Getting archived record files into the index. The catalog remembers what is not indexed yet,
-so an index that is down only delays search: the next run (or `daftar index --pending`) catches up."""
+so an index that is down only delays search: the next run (or `daftar index`) catches up."""
 
 from __future__ import annotations
 

@@ -22,7 +22,8 @@ from domain.errors import OcrFailed
 from domain.model import Batch, Stack
 from domain.report import BatchReport, ReportLine
 from night.indexing import NightIndexer
-from night.stack import StackResult, process_stack, quarantine_stack, record_result, retry_stack
+from night.outcome import quarantine_stack, record_result, retry_stack
+from night.stack import StackResult, process_stack
 from pipeline.intake import ManifestEntry, discover_batches, plan_batch, read_manifest
 from store.archive import exclusive_run
 from store.catalog import Catalog

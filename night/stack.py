@@ -31,14 +31,14 @@ from domain.file_numbers import normalize_file_number
 from extractors.file_numbers import choose_file_number, file_numbers_from_barcodes, find_file_numbers, is_separator
 from extractors.metadata import record_type, title_from_text
 from pipeline import ocr
+from pipeline.ocrmypdf import archive_pdf
 from store import archive
-from store.catalog import Catalog
 from domain.config import District, Settings
 from pipeline.intake import ManifestEntry
 from domain.model import Barcode, FileNumber, PageRecord, RecordFile, SourceFile, Stack
-from pipeline.pages import PDF_SUFFIXES, UnreadableSource, iter_pages, page_count, pdf_text_layer
+from domain.errors import UnreadableSource
+from pipeline.pages import PDF_SUFFIXES, iter_pages, page_count, pdf_text_layer
 from pipeline.preprocess import clean_page, languages_for_page
-from domain.report import BatchReport, ReportLine
 
 cv2.setNumThreads(1)  # pages run in parallel already; OpenCV's own threads would only contend
 CHUNK_PAGES = 32  # pages held in memory while the PDF is assembled
@@ -148,7 +148,7 @@ class StackProcessor:
         draft = self.draft
         started = time.perf_counter()
         out = self.work / f"born-digital-{len(self.drafts)}.pdf"
-        ocr.archive_pdf(source.path, out)
+        archive_pdf(source.path, out)
         draft.born_digital_pdf = out
         draft.time("archive_pdf", time.perf_counter() - started)
         for index, text in enumerate(texts):
@@ -370,35 +370,3 @@ def _set_jpeg_dpi(path: Path, dpi: int) -> None:
         data[16:18] = dpi.to_bytes(2, "big")
         path.write_bytes(bytes(data))
 
-
-def record_result(catalog: Catalog, home: Path, result: StackResult, now: dt.datetime, report: BatchReport) -> None:
-    """Write what a stack's processing produced into the catalog and the report. Record files are
-    entered before their sources are marked done, so a kill in between only repeats work."""
-    batch = result.stack.batch
-    for record, archive_dir in zip(result.records, result.archive_dirs):
-        catalog.record_done(record, archive_dir)
-        line = ReportLine(batch.district, batch.tehsil, batch.name, record.file_number,
-                          f"{len(record.pages)} pages" + (f"; {', '.join(record.flags)}" if record.flags else ""))
-        report.done.append(line)
-        report.pages += len(record.pages)
-        if record.flags:
-            report.flagged.append(line)
-    for source, reason in result.quarantined:
-        archive.quarantine(home, batch, source, reason)
-        catalog.mark_sources(result.stack, [source], "quarantined", reason, now)
-        report.quarantined.append(ReportLine(batch.district, batch.tehsil, batch.name, str(source.path.relative_to(batch.path)), reason))
-    catalog.mark_sources(result.stack, result.done, "done", None, now)
-
-
-def quarantine_stack(catalog: Catalog, home: Path, stack: Stack, reason: str, now: dt.datetime, report: BatchReport) -> None:
-    """A stack whose processing failed as a whole: its sources are quarantined with the reason."""
-    result = StackResult(stack, quarantined=[(source, reason) for source in stack.sources])
-    record_result(catalog, home, result, now, report)
-
-
-def retry_stack(catalog: Catalog, stack: Stack, reason: str, now: dt.datetime, report: BatchReport) -> None:
-    """A stack that failed for a reason not its own: its sources wait for the next run."""
-    batch = stack.batch
-    catalog.mark_sources(stack, stack.sources, "waiting", reason, now)
-    for source in stack.sources:
-        report.waiting.append(ReportLine(batch.district, batch.tehsil, batch.name, str(source.path.relative_to(batch.path)), reason))

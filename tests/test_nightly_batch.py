@@ -78,9 +78,9 @@ def test_every_barcoded_file_number_is_found_by_show(night):
 def test_separator_sheets_split_the_stack_and_are_recorded_not_kept(night):
     _, home, _, _, _ = night
     catalog = Catalog.open(home)
-    rows = [row for row in catalog.record_files() if row["stack"] == "_loose"]
+    rows = [row for row in catalog.record_files() if row.stack == "_loose"]
     catalog.close()
-    assert sorted(row["file_number"] for row in rows) == sorted(r["file_number"] for r in expected_records())
+    assert sorted(row.file_number for row in rows) == sorted(r["file_number"] for r in expected_records())
     second = json.loads(daftar("show", expected_records()[1]["file_number"], "--json", home=home).stdout)
     assert second["separators"], "the separator sheet before the second file is recorded"
 
@@ -161,14 +161,14 @@ def test_bad_inputs_are_quarantined_with_reasons_and_the_batch_goes_on(night):
 def test_born_digital_pdf_keeps_its_text_and_is_not_ocred(night):
     _, home, _, _, _ = night
     catalog = Catalog.open(home)
-    row = next(row for row in catalog.record_files() if row["stack"] == "tagged.pdf")
+    row = next(row for row in catalog.record_files() if row.stack == "tagged.pdf")
     catalog.close()
-    shown = json.loads(daftar("show", row["file_id"], "--json", home=home).stdout)
+    shown = json.loads(daftar("show", row.file_id, "--json", home=home).stdout)
     assert all(page["born_digital"] for page in shown["pages"])
     assert "Heading" in shown["pages"][0]["text"]
     assert "no-file-number" in " ".join(shown["flags"])  # provisional id, flagged, still searchable
     hits = json.loads(daftar("search", "Heading", "--json", home=home).stdout)
-    assert any(h["file_id"] == row["file_id"] for h in hits)
+    assert any(h["file_id"] == row.file_id for h in hits)
 
 
 def test_every_source_is_accounted_for_and_originals_are_untouched(night):

@@ -60,13 +60,13 @@ def test_run_killed_mid_batch_then_rerun_accounts_for_every_source(tmp_path, set
     assert {Path(s.path).name for s in sources} == {p.name for p in (inbox / "anantnag" / "kokernag" / "2026-11-20").iterdir()}
     assert all(s.state == "done" for s in sources)
     assert len(records) == 3
-    assert all(r["indexed"] for r in records)
+    assert all(r.indexed for r in records)
     index = open_index(home, settings)
     assert index.count() == 3
     index.close()
     for row in records:
-        folder = home / row["archive_dir"]
-        assert (folder / "record.json").is_file() and (folder / f"{row['file_id']}.pdf").is_file()
+        folder = home / row.archive_dir
+        assert (folder / "record.json").is_file() and (folder / f"{row.file_id}.pdf").is_file()
     leftovers = [p for p in (home / "archive").rglob("*") if ".tmp-" in p.name]
     assert leftovers == []
     assert not (home / "work").exists() or not any((home / "work").iterdir())
