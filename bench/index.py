@@ -1,15 +1,18 @@
 """Indexing and search benchmark for both index backends, side by side in one run.
 
-Builds a corpus of generated record files (default 100,000 pages of ~1,500 characters: revenue
-and correspondence sentences in English, Urdu and Hindi, with owners' names, villages and khasra
-numbers in ASCII, Urdu and Devanagari digits), indexes it into the embedded SQLite index and into
+Builds a corpus of generated record files (bench/index_corpus.py; default 100,000 pages of ~1,500
+characters in English, Urdu and Hindi), indexes it into the embedded SQLite index and into
 Elasticsearch, and prints one table: pages indexed per second, and search latency p50/p95 for
-word queries and for file-number lookups.
+word queries and for file-number lookups; then those figures against the goals of issue 14 (set
+for 1,000,000 pages), and the recall of the judged query set (tests/search_queries.json) per
+backend over a home holding the sample night (`--sample-home`, default ./daftar-home, made by
+`daftar run sample_scans/inbox`).
 
     export DAFTAR_ES_URL=$(scripts/elasticsearch.sh start | tail -n1)
     .venv/bin/python bench/index.py                  # 100,000 pages, both backends
     .venv/bin/python bench/index.py --pages 10000    # smaller
     .venv/bin/python bench/index.py --backends embedded
+    .venv/bin/python bench/index.py --sample-home /path/to/home   # recall over that home's archive
 
 Both backends get the same records through the same `Index.add` the nightly batch calls, one
 record file at a time, so the figures are what a batch sees. Elasticsearch's time includes the
@@ -19,206 +22,28 @@ final refresh that makes the last file searchable. Indices made here are deleted
 from __future__ import annotations
 
 import argparse
+import json
 import os
-import random
 import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
 
-from indexers.base import Index, SearchQuery  # noqa: E402
+from bench.index_corpus import Corpus, file_numbers, record_files, word_queries  # noqa: E402
 from domain.config import ElasticsearchSettings  # noqa: E402
-from domain.model import PageRecord, RecordFile  # noqa: E402
+from indexers.base import Index, SearchQuery  # noqa: E402
 
-# Sentences of a tehsil's revenue and correspondence files, with slots for a person, a village
-# and a number. Each language writes numbers in its own digits some of the time.
-SENTENCES = {
-    "eng": [
-        "The mutation of land in khasra number {num} of village {village} in favour of {name} is hereby attested.",
-        "Copy of the jamabandi for the year {year} is enclosed for your kind perusal and record.",
-        "The tehsildar has directed the patwari of {village} to submit the report within seven days.",
-        "Notice is given to {name} and all concerned that objections may be filed before this office.",
-        "The applicant {name} has paid the prescribed fee vide receipt number {num} dated {day} March {year}.",
-        "Possession of the land was handed over to {name} in the presence of the lambardar and witnesses.",
-        "The case is adjourned to the next date of hearing for want of the revenue record of {village}.",
-        "Certified that the entries in the register are correct to the best of my knowledge and belief.",
-        "The girdawari of kharif crops shows paddy sown over {num} kanals in village {village}.",
-        "Forwarded to the Deputy Commissioner for information and necessary action please.",
-        "The inheritance of the deceased owner {name} shall devolve on the legal heirs in equal shares.",
-        "A demarcation of the boundary between khasra {num} and the adjoining holding was carried out.",
-    ],
-    "urd": [
-        "تحصیلدار صاحب کے حکم سے موضع {village} کے خسرہ نمبر {num} کا انتقال {name} کے حق میں تصدیق کیا گیا۔",
-        "سال {year} کی جمع بندی کی نقل آپ کے ملاحظہ کے لیے منسلک ہے۔",
-        "پٹواری حلقہ {village} کو ہدایت کی جاتی ہے کہ سات دن کے اندر رپورٹ پیش کرے۔",
-        "{name} اور تمام متعلقہ افراد کو اطلاع دی جاتی ہے کہ اعتراضات دفتر میں داخل کریں۔",
-        "درخواست دہندہ {name} نے رسید نمبر {num} کے ذریعے مقررہ فیس خزانہ میں جمع کرا دی ہے۔",
-        "نمبردار اور گواہوں کی موجودگی میں زمین کا قبضہ {name} کے حوالے کیا گیا۔",
-        "محکمہ مال کا ریکارڈ نہ ہونے کی وجہ سے مقدمہ اگلی تاریخ تک ملتوی کیا گیا۔",
-        "تصدیق کی جاتی ہے کہ رجسٹر میں درج اندراجات درست ہیں۔",
-        "خریف کی گرداوری کے مطابق موضع {village} میں دھان کی کاشت {num} کنال رقبہ پر کی گئی۔",
-        "ضروری کارروائی کے لیے ڈپٹی کمشنر صاحب کی خدمت میں ارسال ہے۔",
-        "متوفی مالک {name} کی وراثت اس کے قانونی وارثان میں برابر تقسیم ہوگی۔",
-        "خسرہ نمبر {num} اور ملحقہ کھیت کے درمیان حد بندی موقع پر کی گئی۔",
-    ],
-    "hin": [
-        "तहसीलदार के आदेश से गांव {village} के खसरा नंबर {num} का इंतकाल {name} के पक्ष में सत्यापित किया गया।",
-        "वर्ष {year} की जमाबंदी की प्रति आपके अवलोकन के लिए संलग्न है।",
-        "पटवारी हलका {village} को निर्देश दिया जाता है कि सात दिन के भीतर रिपोर्ट प्रस्तुत करे।",
-        "{name} और सभी संबंधित व्यक्तियों को सूचित किया जाता है कि आपत्तियां कार्यालय में दर्ज करें।",
-        "आवेदक {name} ने रसीद संख्या {num} द्वारा निर्धारित शुल्क कोषागार में जमा करा दिया है।",
-        "नंबरदार और गवाहों की उपस्थिति में भूमि का कब्जा {name} को सौंपा गया।",
-        "राजस्व रिकॉर्ड उपलब्ध न होने के कारण मामला अगली तारीख तक स्थगित किया गया।",
-        "प्रमाणित किया जाता है कि रजिस्टर में दर्ज प्रविष्टियां सही हैं।",
-        "खरीफ की गिरदावरी के अनुसार गांव {village} में धान की खेती {num} कनाल क्षेत्र में की गई।",
-        "आवश्यक कार्रवाई हेतु उपायुक्त महोदय की सेवा में प्रेषित है।",
-        "मृत मालिक {name} की विरासत उसके कानूनी वारिसों में बराबर बांटी जाएगी।",
-        "खसरा नंबर {num} और साथ वाले खेत के बीच सीमांकन मौके पर किया गया।",
-    ],
-}
-# Syllables for owners' and villages' names: thousands of distinct, rarely repeated words, as
-# names are in a real record room.
-SYLLABLES = {
-    "eng": ["ab", "dul", "ra", "shid", "ghu", "lam", "mo", "ham", "mad", "ka", "ri", "m", "pora", "bal", "gund", "nag", "wani", "bhat", "mir", "lone"],
-    "urd": ["عب", "دل", "را", "شد", "غلا", "م", "مح", "مد", "کر", "یم", "پور", "بل", "گنڈ", "ناگ", "وا", "نی", "بٹ", "میر", "لون", "ہ"],
-    "hin": ["रा", "म", "श", "र्मा", "दे", "व", "सिं", "ह", "कु", "मा", "पु", "र", "न", "गर", "ला", "ल", "चं", "द", "प्र", "का"],
-}
-DIGITS = {"eng": "0123456789", "urd": "۰۱۲۳۴۵۶۷۸۹", "hin": "०१२३४५६७८९"}
-LANGUAGE_MIX = [("eng", 0.4), ("urd", 0.4), ("hin", 0.2)]
-DISTRICTS = {"Anantnag": ["Bijbehara", "Pahalgam", "Kokernag"], "Jammu": ["Bishnah", "Akhnoor", "RS Pura"]}
-RECORD_TYPES = ["mutation", "jamabandi", "court-case", "certificate", "correspondence"]
-
-
-@dataclass(frozen=True)
-class Corpus:
-    """What to generate: the same seed gives the same corpus for every backend."""
-
-    pages: int
-    pages_per_file: int
-    page_chars: int = 1500
-    seed: int = 1987
-
-
-def numeral(rng: random.Random, language: str, value: int) -> str:
-    text = str(value)
-    # Urdu and Hindi OCR text carries native digits about half the time.
-    if language != "eng" and rng.random() < 0.5:
-        text = text.translate(str.maketrans("0123456789", DIGITS[language]))
-    return text
-
-
-def proper_name(rng: random.Random, language: str) -> str:
-    return "".join(rng.choice(SYLLABLES[language]) for _ in range(rng.randint(2, 4)))
-
-
-def page_text(rng: random.Random, language: str, chars: int) -> str:
-    target = int(chars * rng.uniform(0.8, 1.2))
-    sentences: list[str] = []
-    length = 0
-    while length < target:
-        # An English line now and then in an Urdu or Hindi page, as in real files.
-        lang = "eng" if language != "eng" and rng.random() < 0.15 else language
-        sentence = rng.choice(SENTENCES[lang]).format(
-            num=numeral(rng, lang, rng.randint(1, 9999)),
-            year=numeral(rng, lang, rng.randint(1950, 2024)),
-            day=rng.randint(1, 28),
-            name=proper_name(rng, lang),
-            village=proper_name(rng, lang),
-        )
-        sentences.append(sentence)
-        length += len(sentence) + 1
-    return " ".join(sentences)
-
-
-@dataclass(frozen=True)
-class FilePlan:
-    """A record file's metadata, drawn before its text so lookups can be planned cheaply."""
-
-    serial: int
-    district: str
-    tehsil: str
-    year: int
-    language: str
-    record_type: str
-    page_count: int
-
-    @property
-    def file_number(self) -> str:
-        return f"REV/{self.tehsil[:3].upper()}-{self.serial % 40:02d}/{self.year}/{self.serial:06d}"
-
-
-def file_rng(corpus: Corpus, serial: int) -> random.Random:
-    # One generator per file: a file's metadata and text never depend on the files before it.
-    return random.Random(corpus.seed * 1_000_003 + serial)
-
-
-def file_plans(corpus: Corpus) -> Iterator[FilePlan]:
-    planned = 0
-    serial = 0
-    while planned < corpus.pages:
-        serial += 1
-        rng = file_rng(corpus, serial)
-        district = rng.choice(sorted(DISTRICTS))
-        plan = FilePlan(
-            serial=serial,
-            district=district,
-            tehsil=rng.choice(DISTRICTS[district]),
-            year=rng.randint(1950, 2024),
-            language=rng.choices([lang for lang, _ in LANGUAGE_MIX], [w for _, w in LANGUAGE_MIX])[0],
-            record_type=rng.choice(RECORD_TYPES),
-            page_count=min(corpus.pages - planned,
-                           max(1, int(rng.gauss(corpus.pages_per_file, corpus.pages_per_file / 3)))),
-        )
-        planned += plan.page_count
-        yield plan
-
-
-def record_files(corpus: Corpus) -> Iterator[RecordFile]:
-    for plan in file_plans(corpus):
-        rng = random.Random(f"text-{corpus.seed}-{plan.serial}")
-        pages = [PageRecord(number=n, source=f"scan-{n:04d}.tif", source_page=1, language=plan.language,
-                            text=page_text(rng, plan.language, corpus.page_chars))
-                 for n in range(1, plan.page_count + 1)]
-        number = plan.file_number
-        yield RecordFile(
-            file_id=number.replace("/", "_"), file_number=number, file_number_raw=number,
-            file_number_source="barcode", district=plan.district, tehsil=plan.tehsil, batch="bench",
-            stack=f"stack-{plan.serial}", title=f"{plan.record_type} file {plan.serial}",
-            record_type=plan.record_type, year=plan.year, languages=sorted({plan.language, "eng"}), pages=pages,
-        )
-
-
-def word_queries(corpus: Corpus, count: int) -> list[str]:
-    """Half common domain words (many hits), half words drawn from generated pages (names,
-    villages, numbers: few hits), some of two words, typed the way users type: Urdu with
-    Arabic-keyboard kaf and yeh, numbers in ASCII digits."""
-    rng = random.Random(corpus.seed + 1)
-    common = ["khasra", "jamabandi", "mutation", "patwari", "tehsildar", "انتقال", "خسرہ", "پٹواری", "जमाबंदी",
-              "पटवारी", "khasra patwari", "جمع بندی"]
-    sample = Corpus(min(corpus.pages, 400), corpus.pages_per_file, corpus.page_chars, corpus.seed)
-    words = sorted({word.strip(".،۔।") for record in record_files(sample) for page in record.pages
-                    for word in page.text.split() if len(word.strip(".،۔।")) >= 5})
-    typed = str.maketrans({"ک": "ك", "ی": "ي", **{d: str(i) for i, d in enumerate(DIGITS["urd"])},
-                           **{d: str(i) for i, d in enumerate(DIGITS["hin"])}})
-    queries: list[str] = []
-    while len(queries) < count:
-        if rng.random() < 0.5:
-            queries.append(rng.choice(common))
-        else:
-            queries.append(rng.choice(words).translate(typed))
-    return queries
-
-
-def file_numbers(corpus: Corpus, count: int) -> list[str]:
-    numbers = [plan.file_number for plan in file_plans(corpus)]
-    rng = random.Random(corpus.seed + 2)
-    return [rng.choice(numbers) for _ in range(count)]
-
+JUDGED = ROOT / "tests" / "search_queries.json"
+SAMPLE_DISTRICT = "anantnag"  # the sample night's; the generated corpus's districts are spelt differently
+# Issue 14's goals, for 1,000,000 pages on this machine: (what, backend, figure, goal, higher is better)
+GOALS = [("word p95 ms", "embedded", 100.0, False), ("pages/s", "elasticsearch", 2000.0, True),
+         ("word p95 ms", "elasticsearch", 50.0, False)]
 
 # --- measuring -------------------------------------------------------------------------------
 
@@ -233,6 +58,8 @@ class Figures:
     lookup_ms: list[float]
     lookups_found: int
     word_hits: int
+    recall: tuple[int, int, int, int] | None = None  # files found, files judged, queries complete, queries
+    recall_alone: tuple[int, int, int, int] | None = None  # the same over an index of the sample night alone
 
 
 def percentile(values: list[float], p: float) -> float:
@@ -281,29 +108,78 @@ def measure(name: str, index: Index, corpus: Corpus, queries: list[str], numbers
     return Figures(name, pages, files, index_seconds, word_ms, lookup_ms, found, word_hits)
 
 
-def run_embedded(corpus: Corpus, queries: list[str], numbers: list[str], workdir: Path) -> Figures:
-    from indexers.embedded import EmbeddedIndex
+def judged_recall(index: Index, sample_home: Path, finish: Callable[[], None]) -> tuple[int, int, int, int]:
+    """The judged query set over the sample night's archive, added to `index` (the bench corpus's
+    files do not share its words): (files found, files judged, queries that found all, queries)."""
+    from store.archive import read_record
+    from store.catalog import Catalog
 
-    index = EmbeddedIndex(workdir / "index.sqlite")
+    catalog = Catalog.open(sample_home)
     try:
-        return measure("embedded", index, corpus, queries, numbers, finish=lambda: None)
+        for archive_dir in catalog.all_archive_dirs():
+            index.add(read_record(sample_home, archive_dir))
+    finally:
+        catalog.close()
+    finish()
+    judged = json.loads(JUDGED.read_text(encoding="utf-8"))
+    found = wanted = complete = 0
+    for query in judged["queries"]:
+        expected = {judged["names"][name] for name in query["files"]}
+        # The sample night's district only: a common word's best pages are mostly the corpus's.
+        hits = index.search(SearchQuery(text=query["query"], district=SAMPLE_DISTRICT, limit=1000)).hits
+        got = expected & {hit.file_number for hit in hits}
+        found, wanted, complete = found + len(got), wanted + len(expected), complete + (got == expected)
+    return found, wanted, complete, len(judged["queries"])
+
+
+def run_backend(name: str, open_index: Callable[[str], tuple[Index, Callable[[], None]]], corpus: Corpus,
+                queries: list[str], numbers: list[str], sample_home: Path | None) -> Figures:
+    """The bench corpus, then the sample night beside it (recall), and the sample night alone."""
+    index, finish = open_index("bench")
+    try:
+        figures = measure(name, index, corpus, queries, numbers, finish)
+        if sample_home is not None:
+            figures.recall = judged_recall(index, sample_home, finish)
     finally:
         index.close()
+    if sample_home is not None:
+        alone, finish = open_index("sample")
+        try:
+            figures.recall_alone = judged_recall(alone, sample_home, finish)
+        finally:
+            alone.close()
+    return figures
 
 
-def run_elasticsearch(corpus: Corpus, queries: list[str], numbers: list[str], url: str) -> Figures:
+def run_embedded(corpus: Corpus, queries: list[str], numbers: list[str], sample_home: Path | None) -> Figures:
+    from indexers.embedded import EmbeddedIndex
+
+    with tempfile.TemporaryDirectory(prefix="daftar-bench-") as workdir:
+        def open_index(name: str) -> tuple[Index, Callable[[], None]]:
+            return EmbeddedIndex(Path(workdir) / f"{name}.sqlite"), lambda: None
+
+        return run_backend("embedded", open_index, corpus, queries, numbers, sample_home)
+
+
+def run_elasticsearch(corpus: Corpus, queries: list[str], numbers: list[str], url: str,
+                      sample_home: Path | None) -> Figures:
     from indexers.elasticsearch import ElasticsearchIndex, connect
     from tests.es_fixtures import delete_everything_under
 
-    settings = ElasticsearchSettings(url=url, index_prefix=f"daftarbench-{uuid.uuid4().hex[:8]}")
-    index = ElasticsearchIndex(settings)
+    prefixes: list[ElasticsearchSettings] = []
+
+    def open_index(name: str) -> tuple[Index, Callable[[], None]]:
+        prefixes.append(ElasticsearchSettings(url=url, index_prefix=f"daftarbench-{name}-{uuid.uuid4().hex[:8]}"))
+        index = ElasticsearchIndex(prefixes[-1])
+        return index, index.refresh
+
     try:
-        return measure("elasticsearch", index, corpus, queries, numbers, finish=index.refresh)
+        return run_backend("elasticsearch", open_index, corpus, queries, numbers, sample_home)
     finally:
-        index.close()
-        client = connect(settings)
-        delete_everything_under(client, settings.index_prefix)
-        client.close()
+        for settings in prefixes:
+            client = connect(settings)
+            delete_everything_under(client, settings.index_prefix)
+            client.close()
 
 
 def table(rows: list[Figures]) -> str:
@@ -317,9 +193,32 @@ def table(rows: list[Figures]) -> str:
             f"{percentile(f.lookup_ms, 50):.2f}", f"{percentile(f.lookup_ms, 95):.2f}",
             f"{f.word_hits}/{len(f.word_ms)}", f"{f.lookups_found}/{len(f.lookup_ms)}",
         ))
-    widths = [max(len(row[i]) for row in lines) for i in range(len(header))]
+    return aligned(lines)
+
+
+def aligned(lines: list[tuple[str, ...]]) -> str:
+    widths = [max(len(row[i]) for row in lines) for i in range(len(lines[0]))]
     return "\n".join("  ".join(cell.rjust(w) if i else cell.ljust(w) for i, (cell, w) in enumerate(zip(row, widths)))
                      for row in lines)
+
+
+def goals_table(rows: list[Figures]) -> str:
+    """Each figure of this run against its goal, and the judged set's recall per backend."""
+    lines = [("backend", "figure", "measured", "goal (1,000,000 pages)", "met")]
+    by_name = {f.backend: f for f in rows}
+    for what, backend, goal, higher in GOALS:
+        if backend in by_name:
+            f = by_name[backend]
+            value = f.pages / f.index_seconds if what == "pages/s" else percentile(f.word_ms, 95)
+            met = value >= goal if higher else value < goal
+            lines.append((backend, what, f"{value:.1f}", f"{'>=' if higher else '<'} {goal:g}", "yes" if met else "NO"))
+    for f in rows:
+        for label, recall in (("sample night alone", f.recall_alone), ("beside the bench corpus", f.recall)):
+            if recall:
+                found, wanted, complete, total = recall
+                lines.append((f.backend, f"judged recall, {label}", f"{found / wanted:.3f} ({complete}/{total} queries)",
+                              f"1.000 ({total}/{total})", "yes" if found == wanted else "NO"))
+    return aligned(lines)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -330,30 +229,36 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--lookups", type=int, default=300, help="file-number lookups to time (default 300)")
     parser.add_argument("--backends", default="embedded,elasticsearch", help="comma-separated (default both)")
     parser.add_argument("--es-url", default=os.environ.get("DAFTAR_ES_URL"), help="default: $DAFTAR_ES_URL")
+    parser.add_argument("--sample-home", type=Path, default=ROOT / "daftar-home",
+                        help="a home with the sample night, for the judged set's recall (default ./daftar-home)")
     args = parser.parse_args(argv)
 
     corpus = Corpus(args.pages, args.pages_per_file)
     queries = word_queries(corpus, args.queries)
     numbers = file_numbers(corpus, args.lookups)
-    backends = [b.strip() for b in args.backends.split(",") if b.strip()]
+    sample_home = args.sample_home if (args.sample_home / "catalog.sqlite").exists() else None
+    if sample_home is None:
+        print(f"judged recall: skipped, no catalog in {args.sample_home} (daftar run sample_scans/inbox makes one)",
+              file=sys.stderr)
     rows: list[Figures] = []
-    for backend in backends:
+    for backend in [b.strip() for b in args.backends.split(",") if b.strip()]:
         print(f"indexing {corpus.pages} pages into {backend}", file=sys.stderr, flush=True)
         if backend == "embedded":
-            with tempfile.TemporaryDirectory(prefix="daftar-bench-") as workdir:
-                rows.append(run_embedded(corpus, queries, numbers, Path(workdir)))
+            rows.append(run_embedded(corpus, queries, numbers, sample_home))
         elif backend == "elasticsearch":
             if not args.es_url:
                 print("elasticsearch: skipped, no --es-url or DAFTAR_ES_URL "
                       "(scripts/elasticsearch.sh start prints one)", file=sys.stderr)
                 continue
-            rows.append(run_elasticsearch(corpus, queries, numbers, args.es_url))
+            rows.append(run_elasticsearch(corpus, queries, numbers, args.es_url, sample_home))
         else:
             parser.error(f"unknown backend {backend!r}")
     print(f"{corpus.pages} generated pages, ~{corpus.page_chars} characters each, "
           f"~{corpus.pages_per_file} pages a file; {len(queries)} word queries, {len(numbers)} lookups; "
           f"{os.cpu_count()} cores")
     print(table(rows))
+    print()
+    print(goals_table(rows))
     return 0
 
 

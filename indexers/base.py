@@ -10,6 +10,17 @@ from domain.model import RecordFile
 
 
 @dataclass(frozen=True)
+class Visibility:
+    """Which record files a search may return, as plain data the index filters on: every file
+    except those of a restricted record type outside the user's own places. Computed from the
+    access rule (store.access) by the caller; None in a SearchQuery means everything."""
+
+    restricted: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (district, record types it restricts)
+    districts: tuple[str, ...] = ()  # whole districts where restricted files are visible too
+    tehsils: tuple[tuple[str, str], ...] = ()  # (district, tehsil) where restricted files are visible too
+
+
+@dataclass(frozen=True)
 class SearchQuery:
     text: str = ""
     district: str | None = None
@@ -18,6 +29,7 @@ class SearchQuery:
     year_from: int | None = None
     year_to: int | None = None
     language: str | None = None
+    visibility: Visibility | None = None
     limit: int = 20
     offset: int = 0
 
@@ -40,8 +52,15 @@ class SearchHit:
 
 @dataclass
 class SearchResult:
+    """`total` counts matching pages, `files` the record files they belong to (an estimate when
+    `files_estimated`). `close_matches` are the typed words that matched nothing as typed and
+    were matched approximately."""
+
     hits: list[SearchHit] = field(default_factory=list)
     total: int = 0
+    files: int = 0
+    files_estimated: bool = False
+    close_matches: tuple[str, ...] = ()
 
 
 class Index(Protocol):

@@ -13,8 +13,9 @@ from domain.config import ElasticsearchSettings
 from domain.errors import IndexUnavailable
 from domain.model import PageRecord, RecordFile
 from indexers.base import SearchQuery
-from indexers.elasticsearch import BulkPolicy, ElasticsearchIndex, reindex
+from indexers.elasticsearch import BulkPolicy, ElasticsearchIndex, IndexNames, connect, load_templates, reindex
 from indexers.elasticsearch.bulk import batches
+from indexers.elasticsearch.documents import file_document
 from tests.es_fixtures import es_index, es_settings, es_url  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.elasticsearch
@@ -280,3 +281,37 @@ def test_batches_are_bounded_in_documents_and_in_bytes() -> None:
     assert [len(batch) for batch in cut] == [3, 3, 1, 1, 1]
     assert cut[3] == huge
     assert [action for batch in cut for action in batch] == small + huge + small[:1]
+
+
+# The page mapping of layout 1 (before one analysis for both backends): folded text, no terms.
+LAYOUT_1_PAGE_MAPPING = {"dynamic": "strict", "properties": {
+    **{name: {"type": "keyword"} for name in ("file_id", "file_number", "district", "tehsil", "record_type",
+                                              "languages", "language")},
+    "year": {"type": "integer"}, "page": {"type": "integer"}, "title": {"type": "keyword", "index": False},
+    "text": {"type": "text", "index": False}, "text_folded": {"type": "text"}}}
+
+
+def test_an_index_of_an_older_layout_is_refused_until_reindex_brings_it_over(es_settings: ElasticsearchSettings) -> None:
+    # GIVEN indices of layout 1 behind the aliases, with one Urdu page in them
+    names = IndexNames(es_settings.index_prefix)
+    client = connect(es_settings)
+    files_mapping = load_templates(names.prefix)[0][f"{names.prefix}-record-file"]["template"]["mappings"]
+    client.indices.create(index=names.files_index(1), aliases={names.files_alias: {}}, mappings=files_mapping)
+    client.indices.create(index=names.pages_index(1), aliases={names.pages_alias: {}}, mappings=LAYOUT_1_PAGE_MAPPING)
+    record = record_file(pages=["بحق ورثاء منتقل کی جاتی ہے۔"], languages=("urd",))
+    client.index(index=names.files_alias, id=record.file_id, document=file_document(record), refresh=True)
+    client.index(index=names.pages_alias, id=f"{record.file_id}:1", refresh=True, document={
+        "file_id": record.file_id, "file_number": record.file_number, "district": "Anantnag", "tehsil": "Bijbehara",
+        "record_type": "mutation", "year": 1987, "languages": ["urd"], "title": "", "page": 1, "language": "urd",
+        "text": "بحق ورثاء منتقل کی جاتی ہے۔", "text_folded": "بحق ورثا منتقل کی جاتی ہی۔"})
+    index = ElasticsearchIndex(es_settings)
+    # WHEN this daftar searches it, THEN it says what to do instead of answering wrongly
+    with pytest.raises(IndexUnavailable, match="daftar reindex"):
+        index.search(SearchQuery(text="ورثا"))
+    # AND after reindex the page is found by the new analysis, its snippet in the page's spelling
+    reindex(es_settings)
+    index = ElasticsearchIndex(es_settings)
+    hits = index.search(SearchQuery(text="ورثا")).hits
+    assert [hit.page for hit in hits] == [1] and "[[ورثاء]]" in hits[0].snippet and "ہے" in hits[0].snippet
+    index.close()
+    client.close()

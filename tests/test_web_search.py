@@ -74,6 +74,25 @@ def test_hindi_words_find_the_hindi_page(app_client: TestClient) -> None:
     assert re.search(r'<span class="snippet" dir="auto"><mark>स्थाय', response.text)
 
 
+def test_a_misspelt_word_finds_close_matches_and_the_page_says_so(app_client: TestClient) -> None:
+    # GIVEN covers that say KASHMIR, WHEN a keeper types it with a letter missing
+    log_in(app_client, "bashir")
+    response = app_client.get("/search", params={"q": "kashmr"})
+    # THEN the files are found, the page says it shows close matches, and the word is marked as the page has it
+    assert MUTATION in file_numbers(response.text)
+    assert 'Showing close matches for <span dir="auto">kashmr</span>' in response.text
+    assert "<mark>KASHMIR</mark>" in response.text
+    # AND a word found as typed says nothing of the kind
+    assert "close matches" not in app_client.get("/search", params={"q": "kashmir"}).text
+
+
+def test_the_api_says_which_words_matched_approximately(app_client: TestClient) -> None:
+    log_in(app_client, "bashir")
+    body = app_client.get("/api/search", params={"q": "kashmr waghama"}).json()
+    assert body["close_matches"] == ["kashmr"] and [f["file_number"] for f in body["files"]] == [MUTATION]
+    assert app_client.get("/api/search", params={"q": "kashmir"}).json()["close_matches"] == []
+
+
 def test_filters_narrow_the_results(app_client: TestClient) -> None:
     log_in(app_client, "admin")
     everything = file_numbers(app_client.get("/search", params={"q": "Anantnag"}).text)

@@ -49,8 +49,10 @@ class FileHit(BaseModel):
 class SearchResponse(BaseModel):
     query: str
     exact: str | None = Field(None, description="API address of the record file when the query is its file number")
-    total: int = Field(description="record files found (at least this many when `more`)")
-    more: bool
+    total: int = Field(description="record files found that you may see (an estimate when `more`)")
+    more: bool = Field(description="`total` is the index's estimate (very common words on Elasticsearch)")
+    close_matches: list[str] = Field([], description="words of the query that no page has as typed; "
+                                     "they were matched to close spellings (an OCR error, a typo)")
     page: int
     page_count: int
     files: list[FileHit]
@@ -157,7 +159,8 @@ def api_search(
                        for hit in f.pages])
         for f in results.files
     ]
-    return SearchResponse(query=q, exact=exact, total=results.total, more=results.more, page=results.page,
+    return SearchResponse(query=q, exact=exact, total=results.total, more=results.more,
+                          close_matches=list(results.close_matches), page=results.page,
                           page_count=results.page_count, files=files)
 
 

@@ -1,6 +1,6 @@
 """Searching for record files, shared by the search page and the JSON API: the search a query
-string asks for, matching pages grouped into the files this user may see, and the values of the
-filter menus."""
+string asks for, the user's visibility as a filter the index applies, matching pages grouped into
+files, and the values of the filter menus."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ import math
 from dataclasses import dataclass, field, replace
 from urllib.parse import urlencode
 
-from indexers import SearchHit, SearchQuery
+from domain.config import Settings
+from indexers import SearchHit, SearchQuery, Visibility
 from store.access import is_restricted, may_see
 from store.users import User
 from web.stores import Stores
@@ -60,44 +61,59 @@ class FoundFile:
 @dataclass
 class FileResults:
     files: list[FoundFile]  # this page of results
-    total: int  # record files found; at least this many when `more`
-    more: bool  # the search stopped reading before the last match: there may be further pages
+    total: int  # record files found, as the index counts them
+    more: bool  # `total` is the index's estimate (Elasticsearch, past 40,000 files)
     page: int
-    page_count: int  # at least this many when `more`
-    capped: bool = False  # MAX_HITS matching pages read: the files after them are not shown
+    page_count: int
+    capped: bool = False  # MAX_HITS matching pages read before this page was full: its files are not shown
+    close_matches: tuple[str, ...] = ()  # typed words that matched nothing and were matched approximately
+
+
+def visibility(user: User, settings: Settings) -> Visibility | None:
+    """The access rule (store.access.may_see) as a filter for the index: restricted record types
+    of each district, visible only in the user's own districts or tehsils (User.in_scope).
+    None when nothing is hidden from this user."""
+    restricted = tuple((name, tuple(district.restricted_record_types))
+                       for name, district in sorted(settings.districts.items()) if district.restricted_record_types)
+    if not restricted or user.role == "admin":
+        return None
+    districts = tuple(user.districts) if user.role == "dc" else ()
+    tehsils = tuple(tuple(entry.split("/", 1)) for entry in user.tehsils) if user.role == "keeper" else ()
+    return Visibility(restricted=restricted, districts=districts, tehsils=tehsils)  # type: ignore[arg-type]
 
 
 def find_files(stores: Stores, user: User, filters: SearchQuery, page: int = 1, per_page: int | None = None) -> FileResults:
     """Record files matching the words and filters that this user may see, best first;
     `per_page` files a page (FILES_PER_PAGE unless given).
 
-    The index answers with matching pages; they are grouped into files, and a restricted file
-    outside the user's scope is dropped here, checked against the catalog (the index cannot
-    express "restricted unless in scope", and the catalog is the truth). Hits are read only until
-    the asked-for page and one file beyond it are filled, so a common word in a large archive
-    costs one or two index queries, not a count of every match."""
+    The user's visibility is part of the query, so the index counts only files the user may see
+    and every results page is full. The index answers with matching pages, grouped here into
+    files; each file is checked once more against the catalog (the truth) with the access rule.
+    Hits are read only until the asked-for page is filled, so a common word in a large archive
+    costs one or two index queries."""
     per_page = per_page or FILES_PER_PAGE
     page = max(page, 1)
-    wanted = page * per_page + 1
+    wanted = page * per_page
+    scoped = replace(filters, visibility=visibility(user, stores.settings), limit=HITS_PER_FETCH)
     files: dict[str, FoundFile] = {}
     hidden: set[str] = set()
-    offset, more, capped = 0, False, False
+    offset, capped, result = 0, False, None
     while True:
-        result = stores.index().search(replace(filters, limit=HITS_PER_FETCH, offset=offset))
-        _group(stores, user, result.hits, files, hidden)
-        offset += len(result.hits)
-        if not result.hits or offset >= result.total:
-            break
-        if len(files) >= wanted:
-            more = True
+        fetched = stores.index().search(replace(scoped, offset=offset))
+        result = result or fetched  # the first answer's counts: later fetches only page on
+        _group(stores, user, fetched.hits, files, hidden)
+        offset += len(fetched.hits)
+        if not fetched.hits or offset >= fetched.total or len(files) > wanted:
             break
         if offset >= MAX_HITS:
             capped = True
             break
-    ordered = list(files.values())
-    page_count = max(1, math.ceil(len(ordered) / per_page))
+    total = max(result.files, len(files)) - len(hidden)
+    page_count = max(1, math.ceil(total / per_page))
     page = min(page, page_count)
-    return FileResults(ordered[(page - 1) * per_page: page * per_page], len(ordered), more, page, page_count, capped)
+    shown = list(files.values())[(page - 1) * per_page: page * per_page]
+    return FileResults(shown, total, result.files_estimated, page, page_count, capped,
+                       result.close_matches)
 
 
 def _group(stores: Stores, user: User, hits: list[SearchHit], files: dict[str, FoundFile], hidden: set[str]) -> None:

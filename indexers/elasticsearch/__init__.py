@@ -11,16 +11,20 @@ n and swap both aliases in one atomic call: search never goes dark and a file's 
 file_id, its file number) never changes. Mappings and settings are index templates kept as data
 in `indexers/templates/` (component templates composed into one index template per kind).
 
-Text is folded here, in Python, with `domain.text.fold` (Urdu letter variants, Urdu, Arabic-Indic
-and Devanagari digits, optional marks), not by an Elasticsearch analyzer: the official
-integ-test-zip distribution ships no analysis plugins at all, and one folding function for both
-backends means both find exactly the same pages. Snippets are highlighted on the folded text and
-mapped back onto the page as OCR read it, so a record keeper reads the original spelling.
+Text is analyzed here, in Python, by `indexers.analysis` (folding of Urdu and Hindi letter
+variants and marks and of every script's digits, Snowball stemming for English and Hindi), not by
+an Elasticsearch analyzer: the official integ-test-zip distribution ships no analysis plugins at
+all, and one analysis for both backends means both find exactly the same pages. Each page
+document holds its text as OCR read it and its terms; snippets are made from the text in Python
+(`indexers.snippets`), as the embedded index makes them.
+
+An index built by an older layout (the page mapping's `_meta.schema_version`) is refused with a
+clear IndexUnavailable until `daftar reindex` builds the current one from it: documents wait in
+the catalog meanwhile, nothing is lost.
 
 One module per concern:
 
-    documents   what is sent: file and page documents, their ids, the folded fields
-    snippets    highlights on folded text put back onto the original page
+    documents   what is sent: file and page documents, their ids, the derived fields
     bulk        batches bounded in documents and bytes, sent with retries
     layout      the client, templates, versioned indices behind aliases, reindex and the swap
     index       ElasticsearchIndex: add, search, lookup, count, close

@@ -34,7 +34,7 @@ def unavailable(error: Exception, doing: str) -> IndexUnavailable:
 
 
 def _size(doc: dict[str, Any] | None) -> int:
-    # A cheap estimate, not a second serialization: text and its folded copy, up to 3 bytes a
+    # A cheap estimate, not a second serialization: text and its terms, up to 3 bytes a
     # character in UTF-8, plus the small fields.
     return 6 * len((doc or {}).get("text") or "") + 512
 

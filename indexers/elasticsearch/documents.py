@@ -1,5 +1,6 @@
 """The documents sent to Elasticsearch: one per record file, one per page with text, each under
-an id that never changes, with the folded fields search compares."""
+an id that never changes, with the derived fields search compares (the file number's key, the
+page's terms from `indexers.analysis`)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from typing import Any
 
 from domain.model import RecordFile
 from domain.text import fold
+from indexers.analysis import terms
 
 
 def file_number_key(file_number: str) -> str:
@@ -51,10 +53,10 @@ def page_documents(record: RecordFile) -> Iterator[tuple[str, dict[str, Any]]]:
         "title": record.title,
     }
     if record.title.strip():
-        yield page_id(record.file_id, 0), {**common, "page": 0, "language": None, **folded_text(record.title)}
+        yield page_id(record.file_id, 0), {**common, "page": 0, "language": None, **page_text(record.title)}
     for page in record.pages:
         if page.text.strip():
-            doc = {**common, "page": page.number, "language": page.language, **folded_text(page.text)}
+            doc = {**common, "page": page.number, "language": page.language, **page_text(page.text)}
             yield page_id(record.file_id, page.number), doc
 
 
@@ -62,16 +64,18 @@ def page_id(file_id: str, page: int) -> str:
     return f"{file_id}:{page}"
 
 
-def folded_text(text: str) -> dict[str, str]:
-    # Case is kept (the analyzer lower-cases) so a snippet that cannot be mapped back still reads well.
-    return {"text": text, "text_folded": fold(text, lower=False)}
+def page_text(text: str) -> dict[str, str]:
+    """The page as OCR read it (shown in snippets) and its terms (matched)."""
+    return {"text": text, "terms": terms(text)}
 
 
 def refolded(source: dict[str, Any]) -> dict[str, Any]:
     """A stored document with its derived fields computed again, so a reindex also applies a
-    changed folding, not only changed mappings."""
+    changed analysis, not only changed mappings (and carries a page of an older layout over:
+    its `text_folded` is dropped)."""
     if "text" in source:
-        return {**source, **folded_text(source["text"])}
+        source = {key: value for key, value in source.items() if key != "text_folded"}
+        return {**source, **page_text(source["text"])}
     if "file_number" in source:
         return {**source, "file_number_key": file_number_key(source["file_number"])}
     return source

@@ -4,7 +4,6 @@ clauses that make its searches find what the embedded index finds."""
 from __future__ import annotations
 
 import logging
-import re
 from typing import Any
 
 from elasticsearch import ApiError, Elasticsearch, TransportError, helpers
@@ -12,14 +11,18 @@ from elasticsearch import ApiError, Elasticsearch, TransportError, helpers
 from domain.config import ElasticsearchSettings
 from domain.errors import IndexUnavailable
 from domain.model import RecordFile
-from domain.text import fold
-from indexers.base import SearchHit, SearchQuery, SearchResult
+from indexers.analysis import FUZZY_PREFIX, MAX_EXPANSIONS, Clause, Matcher, matcher, parse_query, tolerance, tolerant_words
+from indexers.base import SearchHit, SearchQuery, SearchResult, Visibility
 from indexers.elasticsearch.bulk import Action, BulkPolicy, batches, send_batch, unavailable
 from indexers.elasticsearch.documents import file_document, file_number_key, page_documents
-from indexers.elasticsearch.layout import IndexNames, ReindexReport, connect, ensure_layout, reindex
-from indexers.elasticsearch.snippets import SNIPPET_CHARS, restore_snippet
+from indexers.elasticsearch.layout import IndexNames, ReindexReport, check_schema, connect, ensure_layout, reindex
+from indexers.snippets import snippet
 
 log = logging.getLogger(__name__)
+
+# Record files counted exactly up to this many matches of one search (the cardinality
+# aggregation's most exact setting); beyond it the count is an estimate within a few percent.
+FILE_COUNT_EXACT_UP_TO = 40_000
 
 
 class ElasticsearchIndex:
@@ -43,6 +46,7 @@ class ElasticsearchIndex:
             return
         try:
             ensure_layout(self.client, self.names)
+            check_schema(self.client, self.names)
         except (ApiError, TransportError) as error:
             raise unavailable(error, "setting up indices") from error
         self._ready = True
@@ -87,35 +91,38 @@ class ElasticsearchIndex:
     # -- reading
 
     def search(self, query: SearchQuery) -> SearchResult:
-        words = search_clauses(query.text)
-        if not words:
+        clauses = parse_query(query.text)
+        if not clauses:
             return SearchResult()  # as the embedded index: no words, no hits
         self._ensure_ready()
+        tolerant = tolerant_words(clauses, self._held)
         body = {
-            "query": {"bool": {"must": words, "filter": filter_clauses(query)}},
-            "highlight": {
-                "pre_tags": ["[["],
-                "post_tags": ["]]"],
-                "fields": {
-                    "text_folded": {
-                        "type": "unified",
-                        "fragment_size": SNIPPET_CHARS,
-                        "number_of_fragments": 1,
-                        "no_match_size": SNIPPET_CHARS,
-                    }
-                },
-            },
-            "_source": {"excludes": ["text_folded"]},
+            "query": {"bool": {"must": [clause_query(c, c.typed in tolerant) for c in clauses],
+                               "filter": filter_clauses(query)}},
+            "aggs": {"files": {"cardinality": {"field": "file_id", "precision_threshold": FILE_COUNT_EXACT_UP_TO}}},
+            "_source": {"excludes": ["terms"]},
             "from": query.offset,
             "size": query.limit,
             "track_total_hits": True,
         }
+        response = self._search(body, "search")
+        marks = matcher(clauses, tolerant)
+        hits = [page_hit(hit, marks) for hit in response["hits"]["hits"]]
+        files = int(response["aggregations"]["files"]["value"])
+        return SearchResult(hits=hits, total=response["hits"]["total"]["value"], files=files,
+                            files_estimated=files > FILE_COUNT_EXACT_UP_TO, close_matches=tuple(sorted(tolerant)))
+
+    def _held(self, query_terms: list[str]) -> set[str]:
+        """Which terms some page has: one request, a filter aggregation per term."""
+        aggs = {f"t{n}": {"filter": {"term": {"terms": t}}} for n, t in enumerate(query_terms)}
+        response = self._search({"size": 0, "aggs": aggs, "track_total_hits": False}, "term check")
+        return {t for n, t in enumerate(query_terms) if response["aggregations"][f"t{n}"]["doc_count"]}
+
+    def _search(self, body: dict[str, Any], doing: str) -> Any:
         try:
-            response = self.client.search(index=self.names.pages_alias, **body)
+            return self.client.search(index=self.names.pages_alias, **body)
         except (ApiError, TransportError) as error:
-            raise unavailable(error, "search") from error
-        hits = [page_hit(hit) for hit in response["hits"]["hits"]]
-        return SearchResult(hits=hits, total=response["hits"]["total"]["value"])
+            raise unavailable(error, doing) from error
 
     def lookup(self, file_number: str) -> SearchHit | None:
         """Exact: the normalized file number (folded, no spaces), or the file_id itself."""
@@ -151,19 +158,16 @@ class ElasticsearchIndex:
         self.client.close()
 
 
-def search_clauses(text: str) -> list[dict[str, Any]]:
-    """The user's words, folded: every word must match, and "quoted phrases" stay phrases,
-    as in the embedded index."""
-    clauses: list[dict[str, Any]] = []
-    words: list[str] = []
-    for phrase, word in re.findall(r'"([^"]+)"|(\S+)', fold(text, lower=False)):
-        if phrase.strip():
-            clauses.append({"match_phrase": {"text_folded": phrase}})
-        elif word.strip('"'):
-            words.append(word.strip('"'))
-    if words:
-        clauses.append({"match": {"text_folded": {"query": " ".join(words), "operator": "and"}}})
-    return clauses
+def clause_query(clause: Clause, tolerant: bool) -> dict[str, Any]:
+    """One word (a term), a phrase (terms in order), or a tolerant word (close terms, as the
+    embedded index finds them: same edits, same first letter, at most MAX_EXPANSIONS)."""
+    if tolerant:
+        return {"fuzzy": {"terms": {"value": clause.terms[0], "fuzziness": tolerance(clause.terms[0]),
+                                    "prefix_length": FUZZY_PREFIX, "max_expansions": MAX_EXPANSIONS,
+                                    "transpositions": True}}}
+    if clause.is_word:
+        return {"term": {"terms": clause.terms[0]}}
+    return {"match_phrase": {"terms": " ".join(clause.terms)}}
 
 
 def filter_clauses(query: SearchQuery) -> list[dict[str, Any]]:
@@ -179,19 +183,32 @@ def filter_clauses(query: SearchQuery) -> list[dict[str, Any]]:
         if query.year_to is not None:
             bounds["lte"] = query.year_to
         filters.append({"range": {"year": bounds}})
+    if query.visibility is not None and any(kinds for _, kinds in query.visibility.restricted):
+        filters.append(visibility_clause(query.visibility))
     return filters
 
 
-def page_hit(hit: dict[str, Any]) -> SearchHit:
+def visibility_clause(visibility: Visibility) -> dict[str, Any]:
+    """Not restricted, or inside the user's places (see Visibility)."""
+    hidden = [{"bool": {"filter": [{"term": {"district": district}}, {"terms": {"record_type": list(kinds)}}]}}
+              for district, kinds in visibility.restricted if kinds]
+    visible: list[dict[str, Any]] = [{"bool": {"must_not": hidden}}]
+    if visibility.districts:
+        visible.append({"terms": {"district": list(visibility.districts)}})
+    visible += [{"bool": {"filter": [{"term": {"district": district}}, {"term": {"tehsil": tehsil}}]}}
+                for district, tehsil in visibility.tehsils]
+    return {"bool": {"should": visible, "minimum_should_match": 1}}
+
+
+def page_hit(hit: dict[str, Any], marks: Matcher) -> SearchHit:
     source = hit["_source"]
-    fragments = hit.get("highlight", {}).get("text_folded") or [""]
     return SearchHit(
         file_id=source["file_id"],
         file_number=source["file_number"],
         district=source["district"],
         tehsil=source["tehsil"],
         page=source["page"],
-        snippet=restore_snippet(fragments[0], source.get("text") or ""),
+        snippet=snippet(source.get("text") or "", marks),
         title=source.get("title") or "",
         year=source.get("year"),
         record_type=source.get("record_type"),

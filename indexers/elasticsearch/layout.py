@@ -126,13 +126,28 @@ def ensure_layout(client: Elasticsearch, names: IndexNames) -> None:
         client.cluster.health(index=names.files_alias, wait_for_status="yellow", timeout="30s")
 
 
+def page_schema_version(mapping_meta: dict[str, Any] | None) -> int:
+    """The layout version a page index's mapping says it has; 1 before versions were written."""
+    return int((mapping_meta or {}).get("schema_version", 1))
+
+
+def check_schema(client: Elasticsearch, names: IndexNames) -> None:
+    """Refuses an index of an older layout: its documents lack the fields search matches on."""
+    wanted = page_schema_version(load_templates(names.prefix)[0][f"{names.prefix}-page"]["template"]["mappings"]["_meta"])
+    for index, body in client.indices.get_mapping(index=names.pages_alias).items():
+        found = page_schema_version(body["mappings"].get("_meta"))
+        if found < wanted:
+            raise IndexUnavailable(f"Elasticsearch index {index} has layout {found}, this daftar needs {wanted}: "
+                                   "run `daftar reindex` (documents wait in the catalog until then)")
+
+
 def reindex(
     settings: ElasticsearchSettings,
     client: Elasticsearch | None = None,
     policy: BulkPolicy = BulkPolicy(),
 ) -> ReindexReport:
     """Builds version n+1 of both indices from the project's current templates, copies every
-    document into it (folding again, so a changed fold() applies), checks the counts, then
+    document into it (analyzing again, so a changed analysis applies), checks the counts, then
     swaps both aliases in one atomic call. The previous version is kept for a rollback; older
     ones are deleted. Run it when no batch is writing (flows/ serializes the two)."""
     started = time.monotonic()
@@ -163,7 +178,7 @@ def reindex(
 def copy_documents(client: Elasticsearch, source: str, target: str, policy: BulkPolicy) -> int:
     copied = 0
     documents = helpers.scan(client, index=source, query={"query": {"match_all": {}}}, size=1000,
-                             _source_excludes=["text_folded"])
+                             _source_excludes=["terms", "text_folded"])
     actions = ((target, hit["_id"], refolded(hit["_source"])) for hit in documents)
     for batch in batches(actions, policy):
         send_batch(client, batch, policy)
