@@ -23,7 +23,7 @@ from typing import Any
 import typer
 from typer.core import TyperGroup
 
-from commands import checks, doctor, night, progress, search, web
+from commands import check, checks, doctor, night, progress, search, web
 from commands.common import print_error
 from domain.errors import ConfigInvalid, DaftarError, ExitCode, IndexUnavailable
 
@@ -56,7 +56,7 @@ app = typer.Typer(help=__doc__, cls=DaftarGroup, no_args_is_help=True, rich_mark
 for command in (night.run, search.search, search.show):
     app.command()(command)
 app.command("index")(night.index_command)
-for command in (night.reindex, checks.barcodes, checks.inspect, night.deploy, progress.progress, web.serve, web.audit,
+for command in (night.reindex, check.check, checks.barcodes, checks.inspect, night.deploy, progress.progress, web.serve, web.audit,
                 web.link_eoffice, doctor.doctor):
     app.command()(command)
 

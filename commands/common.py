@@ -3,6 +3,7 @@ settings loaded once per command."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 import sys
@@ -16,7 +17,7 @@ from rich.table import Table
 from rich.text import Text
 
 from domain.config import Settings
-from domain.errors import ConfigInvalid
+from domain.errors import BadInput, UsageError
 
 console = Console()
 err = Console(stderr=True)
@@ -26,17 +27,36 @@ JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of 
 
 
 def load_settings(workers: int | None = None, settle: float | None = None) -> Settings:
-    """The configuration, with the command line's overrides of worker count and settle time."""
-    try:
-        settings = Settings.load()
-    except (ValueError, OSError) as error:  # pydantic's ValidationError is a ValueError
-        raise ConfigInvalid(str(error)) from error
-    updates = {}
+    """The configuration, with the command line's overrides of worker count and settle time.
+    A configuration with mistakes raises ConfigInvalid (exit 8), naming each."""
+    return with_overrides(Settings.load(), workers, settle)
+
+
+def with_overrides(settings: Settings, workers: int | None = None, settle: float | None = None) -> Settings:
+    """The settings with the command line's worker count and settle time, where given."""
+    updates: dict = {}
     if workers is not None:
         updates["workers"] = workers
     if settle is not None:
         updates["intake"] = settings.intake.model_copy(update={"settle_seconds": settle})
     return settings.model_copy(update=updates) if updates else settings
+
+
+def inbox_folder(inbox: Path) -> Path:
+    """The inbox given, or bad input (exit 3) if it is not a folder."""
+    if not inbox.is_dir():
+        raise BadInput(f"inbox {inbox} is not a folder")
+    return inbox
+
+
+def option_date(value: str | None, option: str = "--as-of") -> dt.date | None:
+    """A date given on the command line, or a usage error (exit 2) saying how to write it."""
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise UsageError(f"{option} {value!r} is not a date: write it as YYYY-MM-DD (for example 2026-11-21)") from None
 
 
 def new_table(title: str, columns: Iterable[str], fold: bool = True) -> Table:
@@ -66,4 +86,4 @@ def print_json(data: object) -> None:
 
 def print_error(message: str) -> None:
     """`error: <message>` on stderr; the message is plain text, never rich markup."""
-    err.print(Text.assemble(("error:", "red"), " ", message), highlight=False)
+    err.print(Text.assemble(("error:", "red"), " ", message), highlight=False, soft_wrap=True)  # file:line stays on one line

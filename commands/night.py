@@ -1,4 +1,4 @@
-"""The night's commands: run a batch, serve it on a schedule, and bring the index up to date."""
+"""The night's commands: run a batch, deploy it on a Prefect server's schedule, and bring the index up to date."""
 
 from __future__ import annotations
 
@@ -7,12 +7,13 @@ from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
+from pydantic import ValidationError
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from commands.common import HomeOption, JsonOption, add_row, console, err, load_settings, print_json
+from commands.common import HomeOption, JsonOption, add_row, console, err, load_settings, option_date, print_json
 from domain.config import home_dir
-from domain.errors import BadInput, ExitCode, IndexUnavailable
+from domain.errors import BadInput, ExitCode, IndexUnavailable, UsageError
 from domain.report import BatchReport
 
 
@@ -28,8 +29,8 @@ def run(
     the batch report. Rerunning does no work twice."""
     _inbox_folder(inbox)
     settings = load_settings(workers, settle_seconds)
-    now = dt.datetime.combine(dt.date.fromisoformat(as_of), dt.datetime.now().time()) if as_of else dt.datetime.now()
-    from flows.batch import run_inbox  # Prefect loads only for the commands that run the flow
+    now = dt.datetime.combine(option_date(as_of), dt.datetime.now().time()) if as_of else dt.datetime.now()  # type: ignore[arg-type]
+    from flows.launch import launch_night  # Prefect loads only when the night has work for it
 
     with Progress(TextColumn("[bold]record stacks"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[pages]} pages"),
                   TimeElapsedColumn(), console=err, disable=as_json or not err.is_terminal) as bar:
@@ -38,7 +39,7 @@ def run(
         def progress(done: int, total: int, pages: int) -> None:
             bar.update(task, completed=done, total=total, pages=pages)
 
-        report = run_inbox(inbox.resolve(), home_dir(home), settings, now, progress)
+        report = launch_night(inbox.resolve(), home_dir(home), settings, now, progress)
     if as_json:
         print_json(report.to_json())
     else:
@@ -69,15 +70,30 @@ def print_report(report: BatchReport) -> None:
 def deploy(
     inbox: Annotated[Path, typer.Argument(help="Scanner inbox the nightly run reads")],
     home: HomeOption = None,
-    cron: Annotated[str, typer.Option(help="When the night's run starts (cron, server time)")] = "0 1 * * *",
-    name: Annotated[str, typer.Option(help="Deployment name")] = "nightly",
+    cron: Annotated[Optional[str], typer.Option(help="When the night starts (cron; default from config: 0 1 * * *)")] = None,
+    timezone: Annotated[Optional[str], typer.Option(help="Timezone the cron is read in (default from config: Asia/Kolkata; AJK, KP: Asia/Karachi)")] = None,
+    name: Annotated[str, typer.Option(help="Deployment name (prefect.yaml's is nightly-prefect-yaml)")] = "nightly",
+    pool: Annotated[str, typer.Option(help="Prefect work pool, created if missing")] = "daftar",
 ) -> None:
-    """Serve the nightly batch as a Prefect deployment on a cron schedule (runs until stopped).
-    With PREFECT_API_URL set it registers with that Prefect server; see also prefect.yaml."""
+    """Deploy the nightly batch to the Prefect server at PREFECT_API_URL: a cron schedule in the
+    district's timezone, on a process work pool (created if missing). Prints what must keep running."""
     _inbox_folder(inbox)
-    from flows.batch import nightly
+    configured = load_settings().schedule
+    overrides = {key: value for key, value in (("cron", cron), ("timezone", timezone)) if value}
+    try:
+        schedule = configured.model_validate({**configured.model_dump(), **overrides})
+    except ValidationError as error:  # an unknown timezone
+        raise UsageError("; ".join(problem["msg"].removeprefix("Value error, ") for problem in error.errors())) from error
+    from flows.deploy import deploy_nightly
 
-    nightly.serve(name=name, cron=cron, parameters={"inbox": str(inbox.resolve()), "home": str(home_dir(home))})
+    deployed = deploy_nightly(inbox.resolve(), home_dir(home).resolve(), schedule, name, pool)
+    console.print(f"deployed {deployed.deployment} to {deployed.api_url}: cron {schedule.cron!r} in {schedule.timezone}, "
+                  f"work pool {deployed.pool}{' (created)' if deployed.pool_created else ''}", highlight=False)
+    console.print("For the nights to run, keep these running (deploy/ has systemd units for both):", highlight=False)
+    console.print("  prefect server start", highlight=False)
+    console.print(f"  PREFECT_API_URL={deployed.api_url} prefect worker start --pool {deployed.pool}", highlight=False)
+    console.print("The nights read the worker's environment (DAFTAR_CONFIG, DAFTAR_INDEX, DAFTAR_ES_URL, ...).", highlight=False)
+    console.print(f"Run a night now: prefect deployment run {deployed.deployment}", highlight=False)
 
 
 def index_command(home: HomeOption = None) -> None:

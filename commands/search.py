@@ -10,7 +10,7 @@ from rich.table import Table
 from commands.common import HomeOption, JsonOption, add_row, console, highlighted, load_settings, new_table, print_json
 from domain.config import home_dir
 from domain.errors import NotFound
-from domain.file_numbers import normalize_any
+from domain.file_numbers import file_number_spellings
 
 SHOWN_FIELDS = ("file_number", "file_number_source", "district", "tehsil", "batch", "stack", "title", "record_type", "year",
                 "languages", "flags", "pdf_path")
@@ -31,8 +31,7 @@ def search(
     settings = load_settings()
     index = open_index(home_dir(home), settings)
     try:
-        number = normalize_any(query, settings)
-        exact = index.lookup(number) if number else None
+        exact = next(filter(None, (index.lookup(n.normalized) for n in file_number_spellings(query, settings))), None)
         result = index.search(SearchQuery(text=query, district=district, tehsil=tehsil, record_type=record_type, limit=limit))
     finally:
         index.close()
@@ -42,6 +41,8 @@ def search(
         print_json([{"file_number": h.file_number, "file_id": h.file_id, "district": h.district, "tehsil": h.tehsil,
                      "page": h.page, "snippet": h.snippet, "title": h.title, "year": h.year} for h in hits])
         return
+    if result.close_matches:
+        console.print(f"showing close matches for {', '.join(result.close_matches)} (no page has it as typed)")
     if not hits:
         console.print("no matches")
         return
@@ -66,7 +67,8 @@ def show(
     root = home_dir(home)
     catalog = Catalog.open(root)
     try:
-        row = catalog.record_file(file_number) or catalog.record_file(normalize_any(file_number, settings) or file_number)
+        spellings = [file_number, *(n.normalized for n in file_number_spellings(file_number, settings))]
+        row = next(filter(None, map(catalog.record_file, spellings)), None)
     finally:
         catalog.close()
     if row is None:

@@ -1,6 +1,7 @@
-"""How file numbers are spelled: one cleaning of a typed, printed or OCRed value, and one
-normalization under a district's configured patterns. Every part of daftar that turns a value
-into a file number (the night, the CLI, the web pages, e-Office links) goes through here.
+"""How file numbers are spelled: one cleaning of a typed, printed or OCRed value, one
+normalization under a district's configured patterns, and a generic one for a barcode that no
+pattern reads. Every part of daftar that turns a value into a file number (the night, the CLI,
+the web pages, e-Office links) goes through here.
 """
 
 from __future__ import annotations
@@ -126,10 +127,63 @@ def clean_value_keep_layout(text: str) -> str:
     return ascii_digits(unicodedata.normalize("NFKC", text).translate(_INVISIBLE).translate(_SEPARATOR_VARIANTS))
 
 
-def normalize_any(raw: str, settings: Settings) -> str | None:
-    """The normalized file number `raw` spells under any district's patterns, or None."""
+# The generic reading, for a value no configured pattern reads. Decided for barcode labels: a
+# file number has a digit, 3 to 40 characters, at most three words, and only ASCII letters,
+# digits and the separators offices print (archive folders and page URLs are made of these).
+# A URL, an e-mail, a multi-line QR text or a sentence is not a file number.
+GENERIC_LENGTH = (3, 40)
+GENERIC_MAX_WORDS = 3
+_GENERIC_CHARACTERS = re.compile(r"[A-Z0-9/\\|.#_ -]+")
+_URL_LIKE = re.compile(r"^(HTTPS?|FTP|WWW\.)|^[A-Z0-9-]+(\.[A-Z0-9-]+)*\.(COM|ORG|NET|GOV|NIC|IN|PK|INFO|IO)(/|$)")
+_SPACE_BY_SEPARATOR = re.compile(r"\s*([/\\|.#_-])\s*")
+
+
+def generic_number(raw: str) -> str | None:
+    """`raw` as a file number in no configured format: upper case, digits in ASCII, invisible
+    marks gone, separator look-alikes unified and spaces around separators dropped, padding
+    left as written; None unless it plausibly is a file number (see GENERIC_LENGTH)."""
+    value = _SPACE_BY_SEPARATOR.sub(r"\1", " ".join(clean_value(raw).upper().split()))
+    plausible = (
+        GENERIC_LENGTH[0] <= len(value) <= GENERIC_LENGTH[1]
+        and any(ch.isdigit() for ch in value)
+        and value.count(" ") < GENERIC_MAX_WORDS
+        and _GENERIC_CHARACTERS.fullmatch(value) is not None
+        and _URL_LIKE.search(value) is None
+    )
+    return value if plausible else None
+
+
+def read_file_number(raw: str, patterns: Sequence[FileNumberPattern], source: FileNumberSource) -> FileNumber | None:
+    """`raw` under the configured patterns, else read generically (`pattern` None) when no
+    pattern's regex matches it at all: a value a pattern matches but rejects (year out of range,
+    wrong check digit) is a misread, not a number in another format."""
+    number = normalize_file_number(raw, patterns, source)
+    if number is not None or any(_compiled(p).fullmatch(clean_value(raw)) for p in patterns):
+        return number
+    generic = generic_number(raw)
+    return FileNumber(raw=raw, normalized=generic, source=source) if generic else None
+
+
+def file_number_spellings(raw: str, settings: Settings) -> list[FileNumber]:
+    """Every file number `raw` may be, for looking one up: its canonical form under each
+    district's patterns that reads it, then its generic form (`pattern` None), each once. A
+    number archived from a district with no pattern is found as printed even where another
+    district's pattern would spell it differently."""
+    spellings: list[FileNumber] = []
     for district in settings.districts.values():
         number = normalize_file_number(raw, district.file_number_patterns, "manifest")
         if number is not None:
-            return number.normalized
-    return None
+            spellings.append(number)
+    if (generic := generic_number(raw)) is not None:
+        spellings.append(FileNumber(raw=raw, normalized=generic, source="manifest"))
+    unique: dict[str, FileNumber] = {}
+    for number in spellings:
+        unique.setdefault(number.normalized, number)
+    return list(unique.values())
+
+
+def normalize_any(raw: str, settings: Settings) -> str | None:
+    """The normalized file number `raw` spells: under the first district pattern that reads it,
+    else generically; None if it is not plausibly a file number (see `file_number_spellings`)."""
+    spellings = file_number_spellings(raw, settings)
+    return spellings[0].normalized if spellings else None

@@ -1,9 +1,12 @@
 """File numbers: matched against the district's configured patterns, normalized, validated, and
 chosen among the sources that name one (barcode > manifest > folder > text).
 
-A record file filed under the wrong number is lost, so nothing here guesses: a value that matches
-no configured pattern, or names a year out of range, is not a file number; two sources that
-disagree are flagged for review with both values, never silently decided.
+A record file filed under the wrong number is lost, so nothing here guesses: a value that a
+configured pattern matches but rejects (a year out of range, a wrong check digit) is not a file
+number; two sources that disagree are flagged for review with both values, never silently decided.
+A label on the cover that no pattern reads (the district has none, or writes numbers another way)
+is still the file's number, read generically and flagged, when no source gives a number a
+pattern reads; OCR text never is: a number found only there must match a pattern.
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ import re
 from collections.abc import Iterable, Sequence
 
 from domain.config import FileNumberPattern
-from domain.file_numbers import clean_value, clean_value_keep_layout, normalize_file_number
+from domain.file_numbers import clean_value, clean_value_keep_layout, normalize_file_number, read_file_number
 from domain.model import Barcode, FileNumber, FileNumberSource
 from extractors.code39 import code39_raw_form
 
@@ -60,6 +63,33 @@ def file_numbers_from_barcodes(barcodes: Iterable[Barcode], patterns: Sequence[F
             seen.add(number.normalized)
             found.append(number)
     return found
+
+
+# Flags of a number read generically: the district has no pattern, or none of its patterns reads it.
+PATTERN_UNCONFIGURED = "file-number-pattern-unconfigured"
+UNMATCHED = "file-number-unmatched"
+# Retail codes printed on folders and stationery name a product, never a record file.
+RETAIL_SYMBOLOGIES = frozenset({"ean13", "ean8", "upca", "upce", "isbn10", "isbn13"})
+
+
+def generic_numbers_from_barcodes(barcodes: Iterable[Barcode], patterns: Sequence[FileNumberPattern],
+                                  separator_pattern: str | None = None) -> list[FileNumber]:
+    """The values of cover labels that no configured pattern reads, read generically
+    (`domain.file_numbers.generic_number`), each once, in reading order; separators, retail codes
+    and values that are not plausibly file numbers are left out."""
+    found: dict[str, FileNumber] = {}
+    for barcode in barcodes:
+        if barcode.symbology in RETAIL_SYMBOLOGIES or (separator_pattern and is_separator(barcode.value, separator_pattern)):
+            continue
+        number = read_file_number(barcode.value, patterns, "barcode")
+        if number is not None and number.pattern is None:
+            found.setdefault(number.normalized, number)
+    return list(found.values())
+
+
+def generic_flag(patterns: Sequence[FileNumberPattern]) -> str:
+    """The review flag of a record file whose number was read generically."""
+    return UNMATCHED if patterns else PATTERN_UNCONFIGURED
 
 
 def choose_file_number(candidates: Sequence[FileNumber]) -> tuple[FileNumber | None, list[str]]:

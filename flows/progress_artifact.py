@@ -7,17 +7,14 @@ only hands them to Prefect, so that whoever watches the flow runs sees the Deput
 from __future__ import annotations
 
 import datetime as dt
-import os
 from pathlib import Path
 from uuid import UUID
 
-os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+from prefect.artifacts import create_markdown_artifact, create_table_artifact
 
-from prefect.artifacts import create_markdown_artifact, create_table_artifact  # noqa: E402
-
-from store.catalog import Catalog  # noqa: E402
-from domain.config import Settings  # noqa: E402
-from pipeline.progress import ROW_FIELDS, district_progress, progress_markdown, progress_row  # noqa: E402
+from domain.config import Settings
+from pipeline.progress import ROW_FIELDS, district_progress, progress_markdown, progress_row
+from store.catalog import Catalog
 
 MARKDOWN_KEY = "district-progress"  # one key, so Prefect keeps the history night after night
 TABLE_KEY = "district-progress-table"

@@ -20,7 +20,7 @@ def record_result(catalog: Catalog, home: Path, result: StackResult, now: dt.dat
     batch = result.stack.batch
     for record, archive_dir in zip(result.records, result.archive_dirs):
         catalog.record_done(record, archive_dir)
-        line = ReportLine(batch.district, batch.tehsil, batch.name, record.file_number,
+        line = ReportLine(record.district, record.tehsil, batch.name, record.file_number,  # the names as configured
                           f"{len(record.pages)} pages" + (f"; {', '.join(record.flags)}" if record.flags else ""))
         report.done.append(line)
         report.pages += len(record.pages)

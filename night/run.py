@@ -24,9 +24,9 @@ from domain.report import BatchReport, ReportLine
 from night.indexing import NightIndexer
 from night.outcome import quarantine_stack, record_result, retry_stack
 from night.stack import StackResult, process_stack
-from pipeline.intake import ManifestEntry, discover_batches, plan_batch, read_manifest
+from pipeline.intake import ManifestEntry, Misplaced, discover_batches, misplaced_files, plan_batch, read_manifest
 from store.archive import exclusive_run
-from store.catalog import Catalog
+from store.catalog import MISPLACED, Catalog
 
 # Called with (stacks finished, stacks to do, pages so far) as each stack completes: the CLI
 # draws its progress bar from it.
@@ -66,26 +66,41 @@ def thread_runner(settings: Settings, home: Path, now: dt.datetime) -> StackRunn
 
 def run_inbox(inbox: Path, home: Path, settings: Settings, now: dt.datetime | None = None,
               progress: ProgressHook | None = None, runner: StackRunner | None = None) -> BatchReport:
-    """Every new batch of every tehsil under `<inbox>/<district>/<tehsil>/<batch>`."""
+    """Every new batch of every tehsil under `<inbox>/<district>/<tehsil>/<batch>`, and every
+    file at the wrong depth, which waits with its reason."""
     now = now or dt.datetime.now()
     runner = runner or thread_runner(settings, home, now)
-    return run_night(discover_batches(Path(inbox)), Path(home), settings, now, runner, progress)
+    return run_night(discover_batches(Path(inbox)), Path(home), settings, now, runner, progress, Path(inbox))
 
 
 def run_night(batches: list[Batch], home: Path, settings: Settings, now: dt.datetime, runner: StackRunner,
-              progress: ProgressHook | None = None) -> BatchReport:
-    """The given batches, under the home's run lock."""
+              progress: ProgressHook | None = None, inbox: Path | None = None) -> BatchReport:
+    """The given batches, under the home's run lock; with `inbox`, also its files at the wrong depth."""
     started = time.perf_counter()
     report = BatchReport()
     with exclusive_run(home):
         catalog = Catalog.open(home)
         try:
+            if inbox is not None:
+                record_misplaced(catalog, inbox, misplaced_files(inbox), now, report)
             jobs = plan_night(batches, catalog, settings, now, report)
             _run_jobs(jobs, runner, catalog, home, settings, now, progress, report)
         finally:
             catalog.close()
     report.seconds = time.perf_counter() - started
     return report
+
+
+def record_misplaced(catalog: Catalog, inbox: Path, files: list[Misplaced], now: dt.datetime, report: BatchReport) -> None:
+    """Files at the wrong depth wait, with the reason, in the catalog and the report, until they are
+    moved into a batch folder. (One the catalog finished before, when nested stacks were read as
+    one, stays finished.)"""
+    catalog.forget_misplaced(inbox)
+    for item in files:
+        catalog.mark_waiting(item.district, item.tehsil, item.batch, MISPLACED, item.path, item.reason, now)
+        known = catalog.source(item.path)
+        if known is not None and known.state == "waiting":
+            report.waiting.append(ReportLine(item.district, item.tehsil, item.batch, str(item.path.relative_to(inbox)), item.reason))
 
 
 def plan_night(batches: list[Batch], catalog: Catalog, settings: Settings, now: dt.datetime,

@@ -27,17 +27,18 @@ import cv2
 import numpy as np
 
 from extractors.barcodes import read_barcodes
-from domain.file_numbers import normalize_file_number
-from extractors.file_numbers import choose_file_number, file_numbers_from_barcodes, find_file_numbers, is_separator
+from domain.file_numbers import normalize_file_number, read_file_number
+from extractors.file_numbers import (choose_file_number, file_numbers_from_barcodes, find_file_numbers, generic_flag,
+                                     generic_numbers_from_barcodes, is_separator)
 from extractors.metadata import record_type, title_from_text
 from pipeline import ocr
 from pipeline.ocrmypdf import archive_pdf
 from store import archive
-from domain.config import District, Settings
-from pipeline.intake import ManifestEntry
+from domain.config import District, Settings, name_key
+from pipeline.intake import ManifestEntry, readable_pages
 from domain.model import Barcode, FileNumber, PageRecord, RecordFile, SourceFile, Stack
 from domain.errors import UnreadableSource
-from pipeline.pages import PDF_SUFFIXES, iter_pages, page_count, pdf_text_layer
+from pipeline.pages import PDF_SUFFIXES, iter_pages, pdf_text_layer
 from pipeline.preprocess import clean_page, languages_for_page
 
 cv2.setNumThreads(1)  # pages run in parallel already; OpenCV's own threads would only contend
@@ -71,6 +72,7 @@ class Draft:
     pdf: ocr.PdfAssembler
     pages: list[PageRecord] = field(default_factory=list)
     barcodes: list[Barcode] = field(default_factory=list)
+    cover_barcodes: list[Barcode] = field(default_factory=list)  # on its first page: the label
     separators: list[dict] = field(default_factory=list)
     pending: deque[PendingPage] = field(default_factory=deque)  # in page order
     languages: set[str] = field(default_factory=set)
@@ -88,6 +90,7 @@ class StackProcessor:
         self.settings = settings
         self.home = home
         self.district: District = settings.district(stack.batch.district)
+        self.tehsil = self.district.tehsil(stack.batch.tehsil).name  # as configured, else as the folder spells it
         self.languages = self.district.languages_for(stack.batch.tehsil)
         self.manifest = manifest
         self.tesseract = ocr.tesseract_pool(jobs)
@@ -128,9 +131,7 @@ class StackProcessor:
 
     def _read_source(self, source: SourceFile) -> None:
         try:
-            if source.size > self.settings.intake.max_source_bytes:
-                raise UnreadableSource(f"file too large ({source.size} bytes, limit {self.settings.intake.max_source_bytes})")
-            page_count(source.path)
+            readable_pages(source.path, self.settings.intake.max_source_bytes)
             if source.path.suffix.lower() in PDF_SUFFIXES and (texts := pdf_text_layer(source.path)) is not None:
                 self._born_digital(source, texts)
             else:
@@ -174,6 +175,8 @@ class StackProcessor:
             skew_degrees=round(cleaned.skew_degrees, 2), orientation=cleaned.orientation, blank=cleaned.blank,
             barcodes=barcode_dicts,
         )
+        if not draft.pages:
+            draft.cover_barcodes = barcodes
         draft.pages.append(page)
         draft.barcodes.extend(barcodes)
         image_path = self.work / f"page-{len(self.drafts):03d}-{page.number:05d}.jpg"
@@ -251,17 +254,7 @@ class StackProcessor:
         batch = self.stack.batch
         patterns = self.district.file_number_patterns
         manifest = self._manifest_entry(draft, total)
-        candidates = file_numbers_from_barcodes(draft.barcodes, patterns, self.district.separator_pattern)
-        if manifest and manifest.file_number:
-            if (number := normalize_file_number(manifest.file_number, patterns, "manifest")) is not None:
-                candidates.append(number)
-        if total == 1 and (number := normalize_file_number(self.stack.name, patterns, "folder")) is not None:
-            candidates.append(number)
-        cover_text = "\n".join(page.text for page in draft.pages[:2])
-        candidates.extend(find_file_numbers(cover_text, patterns, "text"))
-        chosen, flags = choose_file_number(_unique(candidates))
-        if chosen is None:
-            chosen = FileNumber(raw="", normalized=self._provisional_id(ordinal), source="provisional")
+        chosen, flags, candidates = self._file_number(draft, manifest, total, ordinal)
         all_text = "\n".join(page.text for page in draft.pages)
         flags = [*flags, *draft.flags]
         if any(page.blank for page in draft.pages):
@@ -274,8 +267,8 @@ class StackProcessor:
             file_number=chosen.normalized,
             file_number_raw=chosen.raw,
             file_number_source=chosen.source,
-            district=batch.district,
-            tehsil=batch.tehsil,
+            district=self.district.name,
+            tehsil=self.tehsil,
             batch=batch.name,
             stack=self.stack.name,
             title=(manifest.title if manifest and manifest.title else title_from_text(all_text)),
@@ -292,13 +285,38 @@ class StackProcessor:
             processed_at=now.isoformat(timespec="seconds"),
         )
 
+    def _file_number(self, draft: Draft, manifest: ManifestEntry | None, total: int,
+                     ordinal: int) -> tuple[FileNumber, list[str], list[FileNumber]]:
+        """The record file's number, its flags and every candidate seen. Numbers a configured
+        pattern reads come first (barcode > manifest > folder > text); only without one is the
+        cover label (or the manifest's value) read generically, and flagged."""
+        patterns = self.district.file_number_patterns
+        candidates = file_numbers_from_barcodes(draft.barcodes, patterns, self.district.separator_pattern)
+        typed = manifest.file_number if manifest and manifest.file_number else None
+        if typed and (number := normalize_file_number(typed, patterns, "manifest")) is not None:
+            candidates.append(number)
+        if total == 1 and (number := normalize_file_number(self.stack.name, patterns, "folder")) is not None:
+            candidates.append(number)
+        candidates.extend(find_file_numbers("\n".join(page.text for page in draft.pages[:2]), patterns, "text"))
+        generic = not candidates
+        if generic:
+            candidates = generic_numbers_from_barcodes(draft.cover_barcodes, patterns, self.district.separator_pattern)
+            if typed and (number := read_file_number(typed, patterns, "manifest")) is not None:
+                candidates.append(number)
+        candidates = _unique(candidates)
+        chosen, flags = choose_file_number(candidates)
+        if chosen is None:
+            return FileNumber(raw="", normalized=self._provisional_id(ordinal), source="provisional"), flags, candidates
+        return chosen, [*flags, generic_flag(patterns)] if generic else flags, candidates
+
     def _manifest_entry(self, draft: Draft, total: int) -> ManifestEntry | None:
         """The manifest row for a record file: by its barcode number, else by its stack's name
         when the stack holds only this record file."""
         patterns = self.district.file_number_patterns
-        barcode_numbers = {n.normalized for n in file_numbers_from_barcodes(draft.barcodes, patterns)}
+        labels = [*file_numbers_from_barcodes(draft.barcodes, patterns), *generic_numbers_from_barcodes(draft.cover_barcodes, patterns)]
+        barcode_numbers = {n.normalized for n in labels}
         for entry in self.manifest.values():
-            number = normalize_file_number(entry.file_number, patterns, "manifest") if entry.file_number else None
+            number = read_file_number(entry.file_number, patterns, "manifest") if entry.file_number else None
             if number and number.normalized in barcode_numbers:
                 return entry
         return self.manifest.get(self.stack.name) if total == 1 else None
@@ -306,7 +324,7 @@ class StackProcessor:
     def _provisional_id(self, ordinal: int) -> str:
         batch = self.stack.batch
         stack = re.sub(r"[^A-Za-z0-9]+", "-", self.stack.name).strip("-") or "stack"
-        return f"PROV-{batch.district}-{batch.tehsil}-{batch.name}-{stack}-{ordinal}".upper()
+        return f"PROV-{name_key(batch.district)}-{name_key(batch.tehsil)}-{batch.name}-{stack}-{ordinal}".upper()
 
     def _sources_of(self, draft: Draft) -> list[dict]:
         names = {page.source for page in draft.pages}

@@ -13,8 +13,9 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from domain.errors import UnreadableSource
 from domain.model import Batch, SourceFile, Stack
-from pipeline.pages import IMAGE_SUFFIXES
+from pipeline.pages import IMAGE_SUFFIXES, page_count
 
 MANIFEST = "manifest.csv"
 LOOSE_STACK = "_loose"
@@ -40,17 +41,54 @@ class ManifestEntry:
     operator: str = ""
 
 
+@dataclass(frozen=True)
+class Misplaced:
+    """A file at a depth where no batch holds it: it waits, with the reason, until it is moved.
+    The place is what its folders say; a part they do not say is NO_PLACE."""
+
+    path: Path
+    district: str
+    tehsil: str
+    batch: str
+    reason: str
+
+
+NO_PLACE = "(none)"
+
+
 def discover_batches(inbox: Path) -> list[Batch]:
     """Every `<district>/<tehsil>/<batch>` folder of the inbox, in a stable order."""
     batches = []
-    for district in _subfolders(inbox):
-        for tehsil in _subfolders(district):
-            for batch in _subfolders(tehsil):
+    for district in subfolders(inbox):
+        for tehsil in subfolders(district):
+            for batch in subfolders(tehsil):
                 batches.append(Batch(district.name, tehsil.name, batch.name, batch))
     return batches
 
 
-def _subfolders(folder: Path) -> list[Path]:
+def misplaced_files(inbox: Path) -> list[Misplaced]:
+    """Every file no batch holds: directly in the inbox, a district or a tehsil folder, or in a
+    folder inside a stack folder (a batch copied one level too deep, whose stacks would otherwise
+    run together as one)."""
+    def misplaced(path: Path, district: str, tehsil: str, batch: str, where: str) -> Misplaced:
+        return Misplaced(path, district, tehsil, batch,
+                         f"at the wrong depth ({where}): scans go in {inbox}/<district>/<tehsil>/<batch>/")
+
+    found = [misplaced(path, NO_PLACE, NO_PLACE, NO_PLACE, "directly in the inbox") for path in _visible_files(inbox)]
+    for district in subfolders(inbox):
+        found += [misplaced(path, district.name, NO_PLACE, NO_PLACE, "in a district folder") for path in _visible_files(district)]
+        for tehsil in subfolders(district):
+            found += [misplaced(path, district.name, tehsil.name, NO_PLACE, "in a tehsil folder, not in a batch folder")
+                      for path in _visible_files(tehsil)]
+            for batch in subfolders(tehsil):
+                for stack in subfolders(batch):
+                    found += [misplaced(path, district.name, tehsil.name, batch.name, f"in a folder inside the stack folder {stack.name}")
+                              for path in _iter_files(stack) if path.parent != stack]
+    return found
+
+
+def subfolders(folder: Path) -> list[Path]:
+    """The visible folders of `folder`, in name order."""
     return sorted(p for p in folder.iterdir() if p.is_dir() and not p.name.startswith("."))
 
 
@@ -72,15 +110,16 @@ def stack_paths(batch: Batch) -> dict[str, list[Path]]:
             stacks[path.name] = [path]
     if loose:
         stacks[LOOSE_STACK] = loose
-    for folder in _subfolders(batch.path):
-        files = _iter_files(folder)
+    for folder in subfolders(batch.path):
+        files = _visible_files(folder)  # deeper files are misplaced (see misplaced_files)
         if files:
             stacks[folder.name] = files
     return stacks
 
 
 def _iter_files(folder: Path) -> list[Path]:
-    return sorted((p for p in folder.rglob("*") if p.is_file() and not p.name.startswith(".")), key=lambda p: str(p))
+    """Every visible file under `folder`, at any depth, outside hidden folders."""
+    return sorted(p for p in folder.rglob("*") if p.is_file() and not any(part.startswith(".") for part in p.relative_to(folder).parts))
 
 
 def unsettled(paths: list[Path], settle_seconds: float, now: float | None = None) -> str | None:
@@ -91,6 +130,15 @@ def unsettled(paths: list[Path], settle_seconds: float, now: float | None = None
         if age < settle_seconds:
             return f"still being copied in ({path.name} changed {age:.0f}s ago, settle time {settle_seconds:.0f}s)"
     return None
+
+
+def readable_pages(path: Path, max_bytes: int) -> int:
+    """The pages of a source, after the checks made before it is read: within the size limit,
+    and opening as a scan. Raises UnreadableSource with the quarantine reason."""
+    size = path.stat().st_size
+    if size > max_bytes:
+        raise UnreadableSource(f"file too large ({size} bytes, limit {max_bytes})")
+    return page_count(path)
 
 
 def sha256(path: Path) -> str:

@@ -11,14 +11,21 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from domain.config import name_key
 from domain.model import Batch, RecordFile, SourceFile
 from domain.errors import HomeBusy
 
 RECORD_JSON = "record.json"
 
 
+def place_dir(root: Path, district: str, tehsil: str) -> Path:
+    """A tehsil's folder under the archive or the quarantine, by the names' keys: "Dooru Verinag"
+    and "dooru-verinag" are one tehsil, whichever way tonight's folder spells it."""
+    return root / name_key(district) / name_key(tehsil)
+
+
 def record_dir(home: Path, record: RecordFile) -> Path:
-    return home / "archive" / record.district / record.tehsil / record.file_id
+    return place_dir(home / "archive", record.district, record.tehsil) / record.file_id
 
 
 def write_record(home: Path, record: RecordFile, pdf: Path) -> str:
@@ -41,7 +48,7 @@ def read_record(home: Path, archive_dir: str) -> RecordFile:
 def quarantine(home: Path, batch: Batch, source: SourceFile, reason: str) -> Path:
     """Copy (never move) a bad source into the quarantine with a one-line reason beside it."""
     relative = source.path.relative_to(batch.path)
-    target = home / "quarantine" / batch.district / batch.tehsil / batch.name / relative
+    target = place_dir(home / "quarantine", batch.district, batch.tehsil) / batch.name / relative
     target.parent.mkdir(parents=True, exist_ok=True)
     if not target.exists():
         tmp = target.with_name(f".{target.name}.tmp-{os.getpid()}")

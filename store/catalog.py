@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from domain.config import name_key
 from domain.model import RecordFile, SourceFile, Stack
 from store.database import open_database, transaction
 
@@ -56,6 +57,9 @@ CREATE INDEX IF NOT EXISTS record_files_tehsil ON record_files (district, tehsil
 
 # In order, never edited once released (see store.database).
 MIGRATIONS = [SCHEMA]
+
+# The stack of a source found where no batch holds it (a file at the wrong depth of the inbox).
+MISPLACED = "(wrong depth)"
 
 
 @dataclass(frozen=True)
@@ -132,13 +136,20 @@ class FlagCount:
 class Catalog:
     """A thin layer over `<home>/catalog.sqlite`. One connection per thread or process."""
 
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, read_only: bool = False):
         self.path = path
-        self.db = open_database(path, MIGRATIONS)
+        self.db = _open_read_only(path) if read_only else open_database(path, MIGRATIONS)
+        self.db.create_function("name_key", 1, name_key, deterministic=True)
 
     @classmethod
     def open(cls, home: Path) -> "Catalog":
         return cls(home / "catalog.sqlite")
+
+    @classmethod
+    def open_read_only(cls, home: Path) -> "Catalog | None":
+        """The home's catalog for reading only (`daftar check` writes nothing), or None if there is none yet."""
+        path = home / "catalog.sqlite"
+        return cls(path, read_only=True) if path.is_file() else None
 
     def close(self) -> None:
         self.db.close()
@@ -177,6 +188,14 @@ class Catalog:
             "WHERE sources.state = 'waiting'",
             (str(path), district, tehsil, batch, stack, reason, when.isoformat(timespec="seconds")),
         )
+
+    def forget_misplaced(self, inbox: Path) -> None:
+        """Drop the waiting rows of files once found at the wrong depth under `inbox` (stack
+        MISPLACED): the night records again those still there, and a file moved to its place is
+        then counted once, where it now is."""
+        prefix = str(inbox).rstrip("/") + "/"
+        self.db.execute("DELETE FROM sources WHERE state = 'waiting' AND stack = ? AND substr(path, 1, ?) = ?",
+                        (MISPLACED, len(prefix), prefix))
 
     def sources(self, state: str | None = None, district: str | None = None, tehsil: str | None = None) -> list[SourceState]:
         where, args = _where(state=state, district=district, tehsil=tehsil)
@@ -281,12 +300,26 @@ class Catalog:
         return [FlagCount(**dict(row)) for row in rows]
 
 
+# Compared by their keys (`domain.config.name_key`): a tehsil is one whichever way a folder spelt it.
+_NAMES = ("district", "tehsil")
+
+
 def _where(**equal: str | None) -> tuple[str, list[str]]:
     """A WHERE clause for the columns given a value (None: no filter), and its arguments.
     The column names are ours, never a user's."""
     given = {column: value for column, value in equal.items() if value is not None}
-    clause = " AND ".join(f"{column} = ?" for column in given)
-    return f"WHERE {clause or '1=1'}", list(given.values())
+    clause = " AND ".join(f"name_key({column}) = ?" if column in _NAMES else f"{column} = ?" for column in given)
+    args = [name_key(value) if column in _NAMES else value for column, value in given.items()]
+    return f"WHERE {clause or '1=1'}", args
+
+
+def _open_read_only(path: Path) -> sqlite3.Connection:
+    # Without a write-ahead log no run is writing and everything is in the file itself: read it as
+    # immutable, so that SQLite leaves no -shm or -wal beside it. With one, a run is on: read through it.
+    mode = "mode=ro" if path.with_name(path.name + "-wal").exists() else "immutable=1"
+    db = sqlite3.connect(f"{path.resolve().as_uri()}?{mode}", uri=True, timeout=60, check_same_thread=False)
+    db.row_factory = sqlite3.Row
+    return db
 
 
 def _cataloged(row: sqlite3.Row) -> CatalogedFile:

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from domain.errors import BadInput
-from domain.file_numbers import clean_value, normalize_any
+from domain.file_numbers import clean_value, file_number_spellings
 from store.catalog import Catalog
 from domain.config import Settings
 from store.database import open_database, transaction
@@ -248,9 +248,9 @@ def _normalize_cited(cited: list[str], settings: Settings) -> list[tuple[str, st
     """(raw, number, recognized) for each cited value, each number once."""
     result: dict[str, tuple[str, str, bool]] = {}
     for raw in cited:
-        normalized = normalize_any(raw, settings)
-        number = normalized or clean_value(raw).upper()
-        result.setdefault(number, (raw, number, normalized is not None))
+        spellings = file_number_spellings(raw, settings)
+        number = spellings[0].normalized if spellings else clean_value(raw).upper()
+        result.setdefault(number, (raw, number, bool(spellings) and spellings[0].pattern is not None))
     return list(result.values())
 
 

@@ -32,7 +32,7 @@ from typing import Literal
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from domain.config import Settings
+from domain.config import Settings, name_key
 from domain.errors import UsageError
 from store.database import open_database
 
@@ -93,9 +93,10 @@ class User:
         """Whether the file's tehsil is this user's own (their tehsils, district or everything)."""
         if self.role == "admin":
             return True
+        # names compared by their key: a folder may spell a scoped tehsil in another case
         if self.role == "dc":
-            return district in self.districts
-        return f"{district}/{tehsil}" in self.tehsils
+            return name_key(district) in {name_key(d) for d in self.districts}
+        return (name_key(district), name_key(tehsil)) in {tuple(map(name_key, t.split("/", 1))) for t in self.tehsils}
 
     def scope_districts(self) -> list[str] | None:
         """The districts this user's scope touches; None means all of them (administrator)."""

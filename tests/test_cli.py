@@ -31,10 +31,41 @@ def test_exit_codes_say_what_went_wrong(tmp_path):
 
 def test_an_empty_inbox_runs_cleanly_and_reports_nothing_to_do(tmp_path):
     (tmp_path / "inbox").mkdir()
-    result = daftar("run", str(tmp_path / "inbox"), "--json", home=tmp_path / "home")
+    result = daftar("run", str(tmp_path / "inbox"), "--json", home=tmp_path / "home", PREFECT_HOME=str(tmp_path / "prefect"))
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout)
     assert report["done"] == [] and report["quarantined"] == [] and report["waiting"] == []
+    # AND Prefect's local API was never started (it would have made its database), nor said anything
+    assert not (tmp_path / "prefect").exists() and "prefect" not in result.stderr.lower()
+
+
+def test_a_night_with_only_settling_files_reports_them_waiting_without_starting_prefect(tmp_path):
+    # GIVEN a batch whose only scan is being copied in right now (younger than the settle time)
+    batch = tmp_path / "inbox" / "anantnag" / "kokernag" / "2026-11-20"
+    batch.mkdir(parents=True)
+    (batch / "scan_0001.pdf").write_bytes(b"%PDF-1.7 still copying")
+    # WHEN the night runs
+    result = daftar("run", str(tmp_path / "inbox"), "--json", home=tmp_path / "home", PREFECT_HOME=str(tmp_path / "prefect"))
+    # THEN the scan waits for the next run, and Prefect was not needed to say so
+    assert result.returncode == 0, result.stderr
+    assert [line["what"] for line in json.loads(result.stdout)["waiting"]] == ["scan_0001.pdf"]
+    assert not (tmp_path / "prefect").exists()
+
+
+def test_deploy_says_how_to_start_a_prefect_server_when_none_is_configured(tmp_path):
+    (tmp_path / "inbox").mkdir()
+    no_server = {"PREFECT_HOME": str(tmp_path / "prefect"), "PREFECT_API_URL": ""}
+    # GIVEN no Prefect server configured WHEN deploying THEN exit 2, saying what to start
+    result = daftar("deploy", str(tmp_path / "inbox"), home=tmp_path, **no_server)
+    assert result.returncode == 2 and "prefect server start" in result.stderr and "Traceback" not in result.stderr
+    # GIVEN a server configured that does not answer THEN exit 7 (installation), naming its address
+    down = daftar("deploy", str(tmp_path / "inbox"), home=tmp_path, **{**no_server, "PREFECT_API_URL": "http://127.0.0.1:1/api"})
+    assert down.returncode == 7 and "http://127.0.0.1:1/api" in down.stderr
+    # GIVEN a timezone or a cron that does not exist THEN exit 2 before any server is asked
+    bad_zone = daftar("deploy", str(tmp_path / "inbox"), "--timezone", "Asia/Srinagar", home=tmp_path, **no_server)
+    assert bad_zone.returncode == 2 and "Asia/Srinagar" in bad_zone.stderr
+    bad_cron = daftar("deploy", str(tmp_path / "inbox"), "--cron", "61 * * *", home=tmp_path, **no_server)
+    assert bad_cron.returncode == 2 and "'61 * * *' is not a cron" in bad_cron.stderr
 
 
 def test_each_failure_kind_prints_one_error_line_and_exits_with_its_code(tmp_path):

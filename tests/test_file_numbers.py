@@ -9,9 +9,10 @@ from pathlib import Path
 import pytest
 
 from domain.config import FileNumberPattern, Settings
-from domain.file_numbers import check_digit_ok, normalize_file_number
+from domain.file_numbers import check_digit_ok, file_number_spellings, generic_number, normalize_any, normalize_file_number, read_file_number
 from domain.model import Barcode, FileNumber
-from extractors.file_numbers import choose_file_number, file_numbers_from_barcodes, find_file_numbers, is_separator
+from extractors.file_numbers import (choose_file_number, file_numbers_from_barcodes, find_file_numbers, generic_flag,
+                                     generic_numbers_from_barcodes, is_separator)
 
 # The Anantnag revenue pattern, as configs/districts/anantnag.yaml writes it.
 REVENUE = FileNumberPattern(
@@ -192,3 +193,98 @@ def test_reading_file_numbers_loads_no_barcode_decoder() -> None:
     root = Path(__file__).resolve().parent.parent
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=root, check=True)
     assert result.stdout.strip() == "[]"
+
+
+# A number in no configured format ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "raw, generic",
+    [
+        ("KLM-7/2019/0034", "KLM-7/2019/0034"),  # padding left as written
+        ("klm-7/2019/34", "KLM-7/2019/34"),  # upper case; no padding added either
+        ("KLM\u20137 / 2019 / 0034", "KLM-7/2019/0034"),  # a look-alike dash, spaces around separators
+        ("DV/\u0662\u0660\u0661\u0669/\u06f4\u06f2", "DV/2019/42"),  # Arabic-Indic and Urdu digits
+        ("DV/\u0968\u0966\u0967\u096f/42", "DV/2019/42"),  # Devanagari digits
+        ("\u200fQZ.17\u200b_1994.00042\ufeff", "QZ.17_1994.00042"),  # bidi and zero-width marks
+        ("Mut 42  of1987", "MUT 42 OF1987"),  # three words at most ("MUT 42 OF 1987" is text)
+        ("004518", "004518"),  # plain serials
+        ("GAD-22011/15/2022-GAD", "GAD-22011/15/2022-GAD"),
+    ],
+)
+def test_a_value_no_pattern_reads_is_normalized_generically(raw: str, generic: str) -> None:
+    assert generic_number(raw) == generic
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "NOT A NUMBER",  # no digit
+        "42",  # too short to tell one file from another
+        "A" * 38 + "/42",  # longer than a label
+        "Received on 12 March 1987",  # free text
+        "Mut 42 of 1987",  # four words
+        "https://eoffice.jk.gov.in/verify?id=42",  # a URL
+        "www.jk.gov.in/42",
+        "jk.gov.in/12345",
+        "name@jk.gov.in 42",  # an e-mail
+        "File: 42\nTehsil: Dooru",  # a multi-line QR text
+        "\u0641\u0627\u0626\u0644 42",  # letters outside ASCII: archive folders and URLs need ASCII
+        "",
+    ],
+)
+def test_values_that_are_not_plausibly_file_numbers(raw: str) -> None:
+    assert generic_number(raw) is None
+
+
+def test_any_random_office_format_reads_back_as_printed() -> None:
+    import random
+    import string
+
+    rng = random.Random(7)
+    for _ in range(300):
+        separators = rng.sample(["-", "/", ".", "_", "\\", "|", "#"], 2)
+        parts = ["".join(rng.choice(string.ascii_uppercase) for _ in range(rng.randint(1, 5))),
+                 str(rng.randint(0, 999)).zfill(rng.randint(1, 4)), str(rng.randint(1850, 2030)), str(rng.randint(1, 99999)).zfill(rng.randint(1, 6))]
+        printed = "".join(part + rng.choice(separators) for part in parts)[:-1]
+        assert generic_number(printed) == printed and generic_number(printed.lower()) == printed
+
+
+def test_configured_patterns_win_and_still_validate() -> None:
+    # a pattern reads it: canonical, with the pattern's name
+    assert read_file_number("rev/tsl-05/1987/42", PATTERNS, "barcode") == FileNumber("rev/tsl-05/1987/42", "REV/TSL-05/1987/0042", "barcode", "revenue")
+    # a pattern matches but rejects it (year out of range, serial 0): a misread, not another format
+    assert read_file_number("REV/TSL-05/1812/0042", PATTERNS, "barcode") is None
+    assert read_file_number("REV/TSL-05/1987/0000", PATTERNS, "barcode") is None
+    # no pattern matches it: read generically, no pattern named
+    assert read_file_number("kht-778/b", PATTERNS, "barcode") == FileNumber("kht-778/b", "KHT-778/B", "barcode", None)
+    assert read_file_number("kht-778/b", [], "barcode") == FileNumber("kht-778/b", "KHT-778/B", "barcode", None)
+
+
+def test_cover_labels_are_read_generically_but_not_separators_or_retail_codes() -> None:
+    barcodes = [
+        Barcode("SEPARATOR", "code128", (0, 0, 10, 10), "zxing-cpp"),
+        Barcode("8901234567890", "ean13", (0, 20, 10, 10), "zxing-cpp"),  # the folder maker's product code
+        Barcode("https://eoffice.jk.gov.in/f/42", "qrcode", (0, 40, 10, 10), "zxing-cpp"),
+        Barcode("qz.17_1994.00042", "code128", (0, 60, 10, 10), "zxing-cpp"),
+        Barcode("QZ.17_1994.00042", "qrcode", (0, 80, 10, 10), "zxing-cpp"),  # the same number twice
+        Barcode("REV/TSL-05/1987/42", "code128", (0, 100, 10, 10), "zxing-cpp"),  # a pattern reads it: not generic
+    ]
+    found = generic_numbers_from_barcodes(barcodes, PATTERNS, r"^(SEP|SEPARATOR)([-_ ].*)?$")
+    assert [(n.normalized, n.source, n.pattern) for n in found] == [("QZ.17_1994.00042", "barcode", None)]
+    assert generic_flag([]) == "file-number-pattern-unconfigured"
+    assert generic_flag(PATTERNS) == "file-number-unmatched"
+
+
+def test_a_number_in_the_text_alone_still_needs_a_pattern() -> None:
+    assert find_file_numbers("File No. QZ.17_1994.00042 dated 1994", []) == []
+
+
+def test_lookups_find_a_generic_number_as_printed_even_where_a_pattern_reads_it_otherwise() -> None:
+    settings = Settings.load()
+    # printed by a district with no pattern, unpadded; anantnag's pattern would pad it
+    spellings = [(n.normalized, n.pattern) for n in file_number_spellings("rev/tsl-05/1987/42", settings)]
+    assert spellings == [("REV/TSL-05/1987/0042", "revenue"), ("REV/TSL-05/1987/42", None)]
+    assert normalize_any("rev/tsl-05/1987/42", settings) == "REV/TSL-05/1987/0042"
+    assert normalize_any("qz.17_1994.00042", settings) == "QZ.17_1994.00042"
+    assert normalize_any("khasra", settings) is None

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -15,10 +17,11 @@ from PIL import Image
 
 from domain.errors import UnreadableSource
 from pipeline import pdftoppm
-from pipeline.intake import LOOSE_STACK, discover_batches, plan_batch, read_manifest
+from pipeline.intake import LOOSE_STACK, NO_PLACE, discover_batches, misplaced_files, plan_batch, read_manifest, stack_paths
 from pipeline.pages import iter_pages, page_count, render_pdf_page
 
 ROOT = Path(__file__).resolve().parent.parent
+SAMPLE_PDF = ROOT / "sample_scans" / "inbox" / "anantnag" / "kokernag" / "2026-11-20" / "jamabandi_extract_hangalgund.pdf"
 
 
 def settled(path: Path) -> Path:
@@ -138,3 +141,66 @@ def test_rendering_page_images_loads_no_image_library():
     code = "import sys, pipeline.pdftoppm; print(sorted({m.split('.')[0] for m in sys.modules} & {'numpy', 'cv2', 'PIL', 'zxingcpp', 'pyzbar'}))"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
     assert result.stdout.strip() == "[]"
+
+
+def test_files_no_batch_holds_are_found_with_where_they_belong(tmp_path):
+    # GIVEN files directly in the inbox, a district folder, a tehsil folder, and a batch copied one level too deep
+    inbox = tmp_path / "inbox"
+    (inbox / "anantnag").mkdir(parents=True)
+    page_image(inbox / "stray.png")
+    page_image(inbox / "anantnag" / "district.png")
+    (inbox / "anantnag" / "bijbehara" / "night-1" / "night-1" / "misl-1").mkdir(parents=True)
+    page_image(inbox / "anantnag" / "bijbehara" / "tehsil.png")
+    page_image(inbox / "anantnag" / "bijbehara" / "night-1" / "night-1" / "misl-1" / "0001.png")
+    page_image(inbox / "anantnag" / "bijbehara" / "night-1" / "night-1" / "cover.png")
+    # WHEN the inbox is scanned
+    found = {str(item.path.relative_to(inbox)): item for item in misplaced_files(inbox)}
+    # THEN each is found with its place as far as its folders say, and the reason says where scans go
+    assert {path: (item.district, item.tehsil, item.batch) for path, item in found.items()} == {
+        "stray.png": (NO_PLACE, NO_PLACE, NO_PLACE),
+        "anantnag/district.png": ("anantnag", NO_PLACE, NO_PLACE),
+        "anantnag/bijbehara/tehsil.png": ("anantnag", "bijbehara", NO_PLACE),
+        "anantnag/bijbehara/night-1/night-1/misl-1/0001.png": ("anantnag", "bijbehara", "night-1"),
+    }
+    assert all(item.reason.endswith(f"scans go in {inbox}/<district>/<tehsil>/<batch>/") for item in found.values())
+    assert "in a folder inside the stack folder night-1" in found["anantnag/bijbehara/night-1/night-1/misl-1/0001.png"].reason
+    # AND the nested batch's stack folder takes only the pages directly in it, not the deeper stack's
+    [batch] = discover_batches(inbox)
+    assert {name: [p.name for p in paths] for name, paths in stack_paths(batch).items()} == {"night-1": ["cover.png"]}
+
+
+def test_files_at_the_wrong_depth_wait_in_the_report_and_progress_until_moved(tmp_path):
+    # GIVEN a born-digital PDF dropped in a tehsil folder instead of a batch folder
+    inbox, home = tmp_path / "inbox", tmp_path / "home"
+    tehsil = inbox / "anantnag" / "kokernag"
+    tehsil.mkdir(parents=True)
+    misplaced = tehsil / "jamabandi.pdf"
+    shutil.copy2(SAMPLE_PDF, misplaced)
+
+    def daftar(*args: str) -> subprocess.CompletedProcess:
+        env = {**os.environ, "DAFTAR_HOME": str(home), "DAFTAR_SETTLE_SECONDS": "0"}
+        return subprocess.run([sys.executable, str(ROOT / "cli.py"), *args], capture_output=True, text=True, env=env, cwd=ROOT)
+
+    def waiting_in_progress() -> dict:
+        tehsils = json.loads(daftar("progress", "--format", "json").stdout)["tehsils"]
+        return {(t["district"], t["tehsil"]): t["waiting"] for t in tehsils if t["waiting"]}
+
+    # WHEN the night runs
+    first = daftar("run", str(inbox), "--json")
+    # THEN it is not ignored: the report lists it as waiting with the reason, the catalog has it waiting
+    assert first.returncode == 0, first.stderr
+    reason = f"at the wrong depth (in a tehsil folder, not in a batch folder): scans go in {inbox}/<district>/<tehsil>/<batch>/"
+    assert json.loads(first.stdout)["waiting"] == [
+        {"district": "anantnag", "tehsil": "kokernag", "batch": NO_PLACE, "what": "anantnag/kokernag/jamabandi.pdf", "detail": reason}]
+    assert waiting_in_progress() == {("anantnag", "kokernag"): 1}
+    table = daftar("progress").stdout
+    assert f"anantnag/kokernag: 1 source: {reason}" in table
+    # WHEN it is moved into a batch folder and the night runs again
+    (tehsil / "2026-11-20").mkdir()
+    misplaced.rename(tehsil / "2026-11-20" / "jamabandi.pdf")
+    second = daftar("run", str(inbox), "--json")
+    # THEN it is processed, and nothing waits any more
+    assert second.returncode == 0, second.stderr
+    report = json.loads(second.stdout)
+    assert len(report["done"]) == 1 and report["waiting"] == []
+    assert waiting_in_progress() == {}

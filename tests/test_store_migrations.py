@@ -59,7 +59,7 @@ OPENERS: dict[str, tuple[Callable[[Path], object], int]] = {
     "users.sqlite": (UserStore.open, len(users.MIGRATIONS)),
     "audit.sqlite": (AuditLog.open, len(audit.MIGRATIONS)),
     "eoffice.sqlite": (EOfficeLinks, len(eoffice.MIGRATIONS)),
-    "index.sqlite": (lambda home: EmbeddedIndex(home / "index.sqlite"), 1),
+    "index.sqlite": (lambda home: EmbeddedIndex(home / "index.sqlite"), 2),
 }
 
 

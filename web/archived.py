@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from domain.config import Settings
-from domain.file_numbers import clean_value, normalize_any
+from domain.file_numbers import clean_value, file_number_spellings
 from domain.model import RecordFile
 from pipeline.pdftoppm import render_page
 from store.access import is_restricted, may_see
@@ -62,17 +62,20 @@ def canonical_number(raw: str, catalog: Catalog, settings: Settings) -> tuple[st
     """The normalized number `raw` spells, and its catalog row if archived.
 
     Tried in turn: the value as typed (a normalized number or an archive folder name), the
-    districts' patterns (any spelling a pattern reads), then the cleaned upper-case value
-    (provisional numbers typed in lower case)."""
+    districts' patterns (any spelling a pattern reads) and the generic spelling of a number no
+    pattern reads, then the cleaned upper-case value (provisional numbers typed in lower case)."""
     value = raw.strip().rstrip("/")  # a trailing slash added by a mail client or a hand-typed link
     if not value:
         return None, None
     row = catalog.record_file(value)
     if row is not None:
         return row.file_number, row
-    normalized = normalize_any(value, settings)
-    if normalized is not None:
-        return normalized, catalog.record_file(normalized)
+    spellings = [number.normalized for number in file_number_spellings(value, settings)]
+    for normalized in spellings:
+        if (row := catalog.record_file(normalized)) is not None:
+            return row.file_number, row
+    if spellings:
+        return spellings[0], None
     cleaned = clean_value(value).upper()
     if cleaned and cleaned != value:
         row = catalog.record_file(cleaned)

@@ -7,7 +7,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from domain.config import Settings, Tehsil
+from domain.config import Settings, Tehsil, name_key
 from pipeline.progress.rules import (
     LONG_DAYS,
     RECENT_DAYS,
@@ -141,18 +141,36 @@ class _Counts:
     flagged: int = 0
     flags: Counter = field(default_factory=Counter)
     nights: dict[dt.date, list[int]] = field(default_factory=lambda: defaultdict(lambda: [0, 0]))
+    names: tuple[str, str] = ("", "")  # (district, tehsil) as the catalog first spelt them
 
 
-def _read_counts(catalog: Catalog, district: str | None) -> dict[tuple[str, str], _Counts]:
-    counts: dict[tuple[str, str], _Counts] = defaultdict(_Counts)
+class _ByPlace(defaultdict):
+    """Counts by (district, tehsil) keys (`name_key`): "Anantnag/Bijbehara" tonight and
+    "anantnag/bijbehara" last night are one tehsil."""
+
+    def __init__(self) -> None:
+        super().__init__(_Counts)
+
+    def at(self, district: str, tehsil: str) -> _Counts:
+        counts = self[_place(district, tehsil)]
+        counts.names = counts.names if counts.names[0] else (district, tehsil)
+        return counts
+
+
+def _place(district: str, tehsil: str) -> tuple[str, str]:
+    return name_key(district), name_key(tehsil)
+
+
+def _read_counts(catalog: Catalog, district: str | None) -> _ByPlace:
+    counts = _ByPlace()
     district = district or None  # an empty name means every district
     for sources in catalog.source_counts(district):
-        tehsil = counts[sources.district, sources.tehsil]
+        tehsil = counts.at(sources.district, sources.tehsil)
         tehsil.sources[sources.state] += sources.count
         if sources.state == "quarantined":
             tehsil.reasons[reason_kind(sources.reason)] += sources.count
     for output in catalog.hourly_output(district):
-        tehsil = counts[output.district, output.tehsil]
+        tehsil = counts.at(output.district, output.tehsil)
         tehsil.files += output.files
         tehsil.pages += output.pages
         tehsil.flagged += output.flagged
@@ -160,21 +178,23 @@ def _read_counts(catalog: Catalog, district: str | None) -> dict[tuple[str, str]
         night[0] += output.files
         night[1] += output.pages
     for flags in catalog.flag_counts(district):
-        counts[flags.district, flags.tehsil].flags[flag_kind(flags.flag)] += flags.count
+        counts.at(flags.district, flags.tehsil).flags[flag_kind(flags.flag)] += flags.count
     return counts
 
 
-def _tehsil_plans(settings: Settings, counts: dict[tuple[str, str], _Counts], district: str | None) -> list[tuple[str, Tehsil]]:
+def _tehsil_plans(settings: Settings, counts: _ByPlace, district: str | None) -> list[tuple[str, Tehsil]]:
     """Every configured tehsil (with zeros if nothing is scanned yet), then any tehsil the catalog
-    knows that is not configured (it has no target, but its scans must still be counted)."""
+    knows that is not configured (it has no target, but its scans must still be counted), each
+    once under its configured names (else the catalog's first spelling)."""
     plans: list[tuple[str, Tehsil]] = []
-    for name, config in settings.districts.items():
-        if district is None or name == district:
-            plans.extend((name, tehsil) for tehsil in config.tehsils)
-    known = {(d, t.name) for d, t in plans}
-    for d, t in sorted(counts):
-        if (d, t) not in known:
-            plans.append((d, settings.district(d).tehsil(t)))
+    for config in settings.districts.values():
+        if not district or name_key(config.name) == name_key(district):
+            plans.extend((config.name, tehsil) for tehsil in config.tehsils)
+    known = {_place(d, t.name) for d, t in plans}
+    for place in sorted(counts):
+        if place not in known:
+            d, t = counts[place].names
+            plans.append((settings.district(d).name, settings.district(d).tehsil(t)))
     return plans
 
 
@@ -239,7 +259,7 @@ def _day_target_reached(nights: tuple[Night, ...], target: int) -> dt.date | Non
 def tehsil_progress(catalog: Catalog, settings: Settings, today: dt.date, district: str | None = None) -> list[TehsilProgress]:
     """Every tehsil's figures on `today`, configured tehsils first in config order."""
     counts = _read_counts(catalog, district)
-    return [_tehsil_figures(d, plan, counts.get((d, plan.name), _Counts()), today)
+    return [_tehsil_figures(d, plan, counts.get(_place(d, plan.name), _Counts()), today)
             for d, plan in _tehsil_plans(settings, counts, district)]
 
 
@@ -247,8 +267,8 @@ def district_progress(catalog: Catalog, settings: Settings, today: dt.date, dist
     """Every district's figures on `today`, each the sum of its tehsils."""
     by_district: dict[str, list[TehsilProgress]] = defaultdict(list)
     for tehsil in tehsil_progress(catalog, settings, today, district):
-        by_district[tehsil.district].append(tehsil)
-    return [sum_tehsils(name, tehsils, today) for name, tehsils in by_district.items()]
+        by_district[name_key(tehsil.district)].append(tehsil)
+    return [sum_tehsils(tehsils[0].district, tehsils, today) for tehsils in by_district.values()]
 
 
 def sum_tehsils(district: str, tehsils: list[TehsilProgress], today: dt.date) -> DistrictProgress:

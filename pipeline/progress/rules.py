@@ -43,6 +43,8 @@ FLAG_LABELS = {
     "no-file-number": "no file number found",
     "conflicting-file-numbers": "conflicting file numbers",
     "file-number-from-text-only": "file number read from the text only",
+    "file-number-pattern-unconfigured": "file number read with no pattern configured",
+    "file-number-unmatched": "file number matches no configured pattern",
     "duplicate-file-number": "file number used twice",
     "low-ocr-confidence": "low OCR confidence",
     "text-layer-missing": "pages without text",
