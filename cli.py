@@ -13,6 +13,8 @@ Exit codes are an interface (scripts and schedulers rely on them):
   7  installation problem found by `daftar doctor`
   8  configuration invalid
   9  another run is using the same home
+ 10  stopped (SIGTERM, Ctrl-C): finished stacks recorded, the rest waits for the next run
+ 11  disk full: the night stopped, nothing half-written; free space and run again
 """
 
 from __future__ import annotations

@@ -51,8 +51,8 @@ def print_preview(preview: NightPreview) -> None:
              [(f"{s.district}/{s.tehsil}", s.batch, s.name, s.detail) for s in preview.stacks if s.state == "settling"])
     _section("Will be quarantined", ("tehsil", "batch", "file", "reason"),
              [(f"{s.district}/{s.tehsil}", s.batch, file, reason) for s in preview.stacks for file, reason in s.quarantine])
-    _section("At the wrong depth (waits until moved)", ("file", "reason"),
-             [(str(item.path.relative_to(preview.inbox)), item.reason) for item in preview.misplaced])
+    _section("At the wrong depth or not read (waits until moved or renamed; links and bad names: quarantined)",
+             ("file", "reason"), [(item.what, item.reason) for item in preview.misplaced])
     _section("No configuration (runs with these settings)", ("district", "tehsil", "languages", "file-number patterns"),
              [(u.district, u.tehsil or "(all)", "+".join(u.languages), ", ".join(u.file_number_patterns) or "-")
               for u in preview.unconfigured])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -12,9 +13,11 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from commands.common import HomeOption, JsonOption, add_row, console, err, load_settings, option_date, print_json
-from domain.config import home_dir
-from domain.errors import BadInput, ExitCode, IndexUnavailable, UsageError
+from domain.config import Settings, home_dir
+from domain.errors import BadInput, ExitCode, IndexUnavailable, NightEnded, UsageError
 from domain.report import BatchReport
+from pipeline.processes import stop_on_signals
+from store.archive import exclusive_run
 
 
 def run(
@@ -27,9 +30,28 @@ def run(
 ) -> None:
     """Process every new batch in the inbox: deskew, read barcodes, OCR, archive, index; then print
     the batch report. Rerunning does no work twice."""
+    os.umask(0o077)  # catalog, index, archive and quarantine: readable by their owner only
     _inbox_folder(inbox)
     settings = load_settings(workers, settle_seconds)
     now = dt.datetime.combine(option_date(as_of), dt.datetime.now().time()) if as_of else dt.datetime.now()  # type: ignore[arg-type]
+    # The home's lock first, before anything heavy loads or starts (Prefect): a second run on the
+    # same home is refused at once. A stop before the night begins ends the command there.
+    with exclusive_run(home_dir(home)), stop_on_signals(at_once=True):
+        try:
+            report = _night(inbox, home, settings, now, as_json)
+        except NightEnded as ended:  # stopped, or the disk full: what was recorded, then the error
+            if ended.report is not None:
+                _print(ended.report, as_json)
+            raise
+    _print(report, as_json)
+    # Results, not errors: the batch finished and the report says what is left to do.
+    if report.index_pending:
+        raise typer.Exit(int(ExitCode.INDEX_UNAVAILABLE))
+    if report.quarantined:
+        raise typer.Exit(int(ExitCode.QUARANTINED))
+
+
+def _night(inbox: Path, home: Optional[Path], settings: Settings, now: dt.datetime, as_json: bool) -> BatchReport:
     from flows.launch import launch_night  # Prefect loads only when the night has work for it
 
     with Progress(TextColumn("[bold]record stacks"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[pages]} pages"),
@@ -39,16 +61,14 @@ def run(
         def progress(done: int, total: int, pages: int) -> None:
             bar.update(task, completed=done, total=total, pages=pages)
 
-        report = launch_night(inbox.resolve(), home_dir(home), settings, now, progress)
+        return launch_night(inbox.resolve(), home_dir(home), settings, now, progress)
+
+
+def _print(report: BatchReport, as_json: bool) -> None:
     if as_json:
         print_json(report.to_json())
     else:
         print_report(report)
-    # Results, not errors: the batch finished and the report says what is left to do.
-    if report.index_pending:
-        raise typer.Exit(int(ExitCode.INDEX_UNAVAILABLE))
-    if report.quarantined:
-        raise typer.Exit(int(ExitCode.QUARANTINED))
 
 
 def print_report(report: BatchReport) -> None:

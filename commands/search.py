@@ -12,7 +12,7 @@ from domain.config import home_dir
 from domain.errors import NotFound
 from domain.file_numbers import file_number_spellings
 
-SHOWN_FIELDS = ("file_number", "file_number_source", "district", "tehsil", "batch", "stack", "title", "record_type", "year",
+SHOWN_FIELDS = ("file_number", "file_id", "file_number_source", "district", "tehsil", "batch", "stack", "title", "record_type", "year",
                 "languages", "flags", "pdf_path")
 
 
@@ -69,6 +69,7 @@ def show(
     try:
         spellings = [file_number, *(n.normalized for n in file_number_spellings(file_number, settings))]
         row = next(filter(None, map(catalog.record_file, spellings)), None)
+        others = [r for r in catalog.same_number(row.file_number) if r.file_id != row.file_id] if row else []
     finally:
         catalog.close()
     if row is None:
@@ -76,9 +77,16 @@ def show(
     record = read_record(root, row.archive_dir)
     data = record.to_json()
     data["pdf_path"] = str(root / record.pdf)
+    data["same_number"] = [{"file_id": r.file_id, "district": r.district, "tehsil": r.tehsil, "batch": r.batch,
+                            "processed_at": r.processed_at, "archive_dir": r.archive_dir} for r in others]
     if as_json:
         print_json(data)
         return
+    if others:  # a number seen twice: every record file with it is kept; say so, and how to see each
+        console.print(f"{len(others) + 1} record files have the number {record.file_number}; this is {record.file_id}. "
+                      "The others (daftar show FILE_ID):")
+        for other in others:
+            console.print(f"  {other.file_id}  {other.district}/{other.tehsil}  batch {other.batch}  processed {other.processed_at}")
     table = Table(show_header=False, title=f"record file {record.file_number}")
     for key in SHOWN_FIELDS:
         value = data[key]

@@ -22,12 +22,15 @@ def serve(
     host: Annotated[str, typer.Option(help="Address to listen on (0.0.0.0 for the whole office network)")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on")] = 8000,
 ) -> None:
-    """Serve the search pages, record files, progress dashboard and JSON API (docs at /docs)."""
+    """Serve the search pages, record files, progress dashboard and JSON API (docs at /docs).
+    Behind a reverse proxy, name it in settings.yaml `web.trusted_proxies` (or DAFTAR_TRUSTED_PROXIES)."""
     import uvicorn
 
     from web.app import create_app
 
-    uvicorn.run(create_app(home_dir(home), load_settings()), host=host, port=port, proxy_headers=True)
+    os.umask(0o077)  # what the server writes (sessions, audit, cleaned PDFs, thumbnails): owner-only
+    # uvicorn's own proxy handling trusts 127.0.0.1 by default; the app trusts only the configured proxies
+    uvicorn.run(create_app(home_dir(home), load_settings()), host=host, port=port, proxy_headers=False)
 
 
 # users -------------------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ installation setting can be overridden from the environment (see `Settings.load`
 from __future__ import annotations
 
 import datetime as dt
+import ipaddress
 import os
 import re
 import string
@@ -152,6 +153,8 @@ class IntakeSettings(Frozen):
     settle_seconds: float = Field(30.0, description="a source younger than this is still being copied in")
     max_source_bytes: int = Field(2 * 1024**3, description="larger sources are quarantined")
     max_page_pixels: int = Field(60_000_000, description="larger pages are quarantined (decompression bombs)")
+    quarantine_after_failures: int = Field(3, ge=1, description="a stack that failed the same way on this many runs "
+                                                                "is quarantined instead of retried again")
 
 
 class CleaningSettings(Frozen):
@@ -203,6 +206,31 @@ class ScheduleSettings(Frozen):
         return value
 
 
+class WebSettings(Frozen):
+    """`daftar serve` behind a reverse proxy: only the proxies named here may say, in
+    X-Forwarded-For and X-Forwarded-Proto, who the client is (the audit log's address, the log-in
+    limits per client). None by default: every address is the connection's own."""
+
+    trusted_proxies: list[str] = Field([], description="addresses or networks (CIDR) of the reverse proxies in front")
+
+    @field_validator("trusted_proxies", mode="before")
+    @classmethod
+    def _comma_separated(cls, value: object) -> object:
+        # DAFTAR_TRUSTED_PROXIES is one string: "10.0.0.2, 10.0.1.0/24"
+        return [part.strip() for part in value.split(",") if part.strip()] if isinstance(value, str) else value
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _addresses(cls, value: list[str]) -> list[str]:
+        for entry in value:
+            try:
+                ipaddress.ip_network(entry, strict=False)
+            except ValueError:
+                raise ValueError(f"{entry!r} is not an address or network (10.0.0.2, 10.0.0.0/24); "
+                                 "name the proxies themselves, never every client") from None
+        return value
+
+
 class Settings(Frozen):
     workers: int = Field(default_factory=lambda: os.cpu_count() or 1)
     intake: IntakeSettings = IntakeSettings()
@@ -210,6 +238,7 @@ class Settings(Frozen):
     ocr: OcrSettings = OcrSettings()
     index: IndexSettings = IndexSettings()
     schedule: ScheduleSettings = ScheduleSettings()
+    web: WebSettings = WebSettings()
     districts: dict[str, District] = {}
 
     def district(self, name: str) -> District:
@@ -241,6 +270,7 @@ ENV_OVERRIDES: dict[str, tuple[str, ...]] = {
     "DAFTAR_ES_CA_CERTS": ("index", "elasticsearch", "ca_certs"),
     "DAFTAR_SETTLE_SECONDS": ("intake", "settle_seconds"),
     "DAFTAR_WORKERS": ("workers",),
+    "DAFTAR_TRUSTED_PROXIES": ("web", "trusted_proxies"),
 }
 
 

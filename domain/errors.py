@@ -6,7 +6,9 @@ code, and the web pages map them to HTTP answers. The codes are stable (README, 
 
 from __future__ import annotations
 
+import errno
 from enum import IntEnum
+from typing import Any
 
 
 class ExitCode(IntEnum):
@@ -20,6 +22,8 @@ class ExitCode(IntEnum):
     INSTALLATION = 7
     CONFIG = 8
     BUSY = 9
+    STOPPED = 10
+    DISK_FULL = 11
 
 
 class DaftarError(Exception):
@@ -77,3 +81,42 @@ class HomeBusy(DaftarError, RuntimeError):
     """Another run holds the home's lock."""
 
     exit_code = ExitCode.BUSY
+
+
+class NightEnded(DaftarError, RuntimeError):
+    """The night ended before its work was done; every finished stack is recorded, the rest waits
+    for the next run. Carries the report of what was done (a `BatchReport`, or None when the night
+    had not begun)."""
+
+    def __init__(self, message: str, report: Any = None):
+        super().__init__(message)
+        self.report = report
+
+
+class Stopped(NightEnded):
+    """A stop was asked for (SIGTERM, Ctrl-C)."""
+
+    exit_code = ExitCode.STOPPED
+
+
+class DiskFull(NightEnded):
+    """The home's file system has no room left."""
+
+    exit_code = ExitCode.DISK_FULL
+
+
+_FULL_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG}
+_SQLITE_FULL = 13  # SQLITE_FULL: "database or disk is full"
+
+
+def is_disk_full(error: BaseException | None) -> bool:
+    """True when the error, or one it was raised from, says there was no room to write."""
+    seen: set[int] = set()
+    while error is not None and id(error) not in seen:
+        seen.add(id(error))
+        if isinstance(error, DiskFull) or getattr(error, "errno", None) in _FULL_ERRNOS:
+            return True
+        if getattr(error, "sqlite_errorcode", None) == _SQLITE_FULL:
+            return True
+        error = error.__cause__ or error.__context__
+    return False

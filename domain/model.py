@@ -84,7 +84,7 @@ class PageRecord:
 class RecordFile:
     """A record file (misl) as written to the archive JSON and handed to the index."""
 
-    file_id: str  # the archive folder name: FileNumber.slug
+    file_id: str  # the archive folder name: FileNumber.slug, with `~2`... if taken (night/identity.py)
     file_number: str  # normalized
     file_number_raw: str
     file_number_source: FileNumberSource

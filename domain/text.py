@@ -69,3 +69,9 @@ def fold(text: str, lower: bool = True) -> str:
     one form for each Arabic-script and Devanagari letter variant, no optional marks."""
     folded = unicodedata.normalize("NFKC", text).translate(_TABLE)
     return folded.lower() if lower else folded
+
+
+def printable_name(name: str) -> str:
+    """A file name as people and SQLite can read it: bytes that are not UTF-8 (which Python keeps
+    as lone surrogates) shown as `\\xNN`, everything else unchanged."""
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")

@@ -3,26 +3,39 @@ Prefect task, and publishes the report and the progress table as artifacts.
 
 What a night does, and what happens when a stack fails, is decided in `night/`; this module only
 orchestrates. A task per stack, never per page: a Prefect task costs tens of milliseconds.
+
+Prefect's local API server is a process of its own: `start_local_api` starts it before the flow,
+with the time it needs, and ties it to this process, so that it ends with the night even when
+the night is killed.
 """
 
 from __future__ import annotations
 
+import atexit
 import datetime as dt
 import os
+import sys
+import uuid
 from collections.abc import Iterator
 from contextvars import ContextVar
+from dataclasses import dataclass
 from pathlib import Path
 
 from prefect import flow, task
 from prefect.artifacts import create_markdown_artifact
-from prefect.futures import as_completed
+from prefect.futures import PrefectFuture, as_completed
+from prefect.server.api.server import SubprocessASGIServer
+from prefect.settings import PREFECT_API_URL
+from prefect.states import Failed, State
 from prefect.task_runners import ThreadPoolTaskRunner
 
 from domain.config import Settings
+from domain.errors import NightEnded, Stopped
 from domain.report import BatchReport
 from flows.progress_artifact import publish_progress_artifact
-from night.run import Finished, ProgressHook, StackJob, StackRunner, run_inbox as run_night_inbox
-from night.stack import StackResult, process_stack
+from night.run import Finished, ProgressHook, StackJob, StackRunner, run_inbox as run_night_inbox, run_stack
+from night.stack import StackResult
+from pipeline.processes import end_with_this_process
 
 REPORT_KEY = "nightly-batch-report"  # one key, so Prefect keeps each night's report in one history
 
@@ -31,28 +44,74 @@ REPORT_KEY = "nightly-batch-report"  # one key, so Prefect keeps each night's re
 _progress: ContextVar[ProgressHook | None] = ContextVar("daftar_progress", default=None)
 
 
+# Each finished stack's result, kept here as well as by Prefect, under the key its task was given:
+# a stack that finished is recorded even when Prefect could not report its end (its API gone at a stop).
+_kept: dict[str, StackResult | None] = {}
+
+
 @task(name="process-stack", task_run_name="{job.stack.batch.tehsil}/{job.stack.batch.name}/{job.stack.name}")
-def process_stack_task(job: StackJob, settings: Settings, home: Path, now: dt.datetime) -> StackResult:
-    return process_stack(job.stack, settings, home, job.manifest, settings.workers, now)
+def process_stack_task(job: StackJob, settings: Settings, home: Path, now: dt.datetime, key: str) -> StackResult | None:
+    _kept[key] = result = run_stack(job, settings, home, now)
+    return result
+
+
+@dataclass
+class _Outcome:
+    future: PrefectFuture[StackResult | None]
+    key: str
+
+    def result(self) -> StackResult | None:
+        if self.key in _kept:
+            return _kept.pop(self.key)
+        return self.future.result()
 
 
 def prefect_runner(settings: Settings, home: Path, now: dt.datetime) -> StackRunner:
     """Each stack a Prefect task on the flow's task runner, yielded as it finishes."""
     def run(jobs: list[StackJob]) -> Iterator[tuple[StackJob, Finished]]:
-        futures = {process_stack_task.submit(job, settings, home, now): job for job in jobs}
+        keys = {id(job): uuid.uuid4().hex for job in jobs}
+        futures = {process_stack_task.submit(job, settings, home, now, keys[id(job)]): job for job in jobs}
         for future in as_completed(list(futures)):
-            yield futures[future], future
+            job = futures[future]
+            yield job, _Outcome(future, keys[id(job)])
     return run
 
 
+def start_local_api() -> bool:
+    """Start Prefect's local API for this process (a Prefect server configured instead: nothing to
+    start), tied to this process so that it never outlives it. It gets the time
+    `PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS` allows (90 s, see `flows/__init__.py`);
+    False when it did not start in that time, so the night can run without it."""
+    if PREFECT_API_URL.value():
+        return True
+    server = SubprocessASGIServer()
+    if server.running:
+        return True
+    try:
+        server.start()
+    except RuntimeError as error:
+        server.stop()
+        print(f"Prefect's local API did not start ({str(error)[:200]}); the night runs without Prefect", file=sys.stderr)
+        return False
+    assert server.server_process is not None
+    # Registered after Prefect's own stop of the server, so it runs before it (last in, first out).
+    atexit.register(end_with_this_process(server.server_process.pid))
+    return True
+
+
 @flow(name="nightly-batch", log_prints=True, task_runner=ThreadPoolTaskRunner(max_workers=os.cpu_count() or 1))
-def nightly(inbox: str, home: str, settings: Settings | None = None, now: dt.datetime | None = None) -> BatchReport:
+def nightly(inbox: str, home: str, settings: Settings | None = None, now: dt.datetime | None = None) -> BatchReport | State:
     """Every new batch of every tehsil in the inbox. `settings` default to the configuration the
     worker's machine loads (`DAFTAR_CONFIG`, `configs/`)."""
     settings = settings or Settings.load()
     now = now or dt.datetime.now()
     root = Path(home)
-    report = run_night_inbox(Path(inbox), root, settings, now, _progress.get(), prefect_runner(settings, root, now))
+    try:
+        report = run_night_inbox(Path(inbox), root, settings, now, _progress.get(), prefect_runner(settings, root, now))
+    except NightEnded as ended:  # stopped, or the disk full: the run fails with the message, not a traceback
+        if isinstance(ended, Stopped):  # what was recorded before the stop (a full disk may refuse even this)
+            create_markdown_artifact(key=REPORT_KEY, markdown=ended.report.markdown(), description=str(ended))
+        return Failed(message=str(ended), data=ended)  # a caller in this process gets `ended` raised
     create_markdown_artifact(key=REPORT_KEY, markdown=report.markdown(), description=report.summary())
     publish_progress_artifact(root, settings, now.date())
     return report

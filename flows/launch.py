@@ -7,6 +7,10 @@ with no stack to process (nothing new, or only files still being copied in) runs
 directly and gives the same report; the flow runs when a stack waits to be processed, or always
 when a Prefect server is configured (`PREFECT_API_URL`), so the server sees every night.
 This module does not import Prefect; `flows.batch` is imported only when the flow runs.
+
+`daftar run` holds the home's run lock before it calls `launch_night`, so a second run on the
+same home is refused before Prefect is even loaded. If Prefect's local API does not start
+(`flows.batch.start_local_api`), the night runs without Prefect rather than not at all.
 """
 
 from __future__ import annotations
@@ -26,15 +30,16 @@ def launch_night(inbox: Path, home: Path, settings: Settings, now: dt.datetime |
                  progress: night.ProgressHook | None = None) -> BatchReport:
     """Every new batch of the inbox, with the report `daftar run` prints."""
     if os.environ.get("PREFECT_API_URL") or has_work(inbox, home, settings):
-        from flows.batch import run_inbox
+        from flows.batch import run_inbox, start_local_api
 
-        return run_inbox(inbox, home, settings, now, progress)
+        if start_local_api():
+            return run_inbox(inbox, home, settings, now, progress)
     return night.run_inbox(inbox, home, settings, now, progress)
 
 
 def has_work(inbox: Path, home: Path, settings: Settings) -> bool:
     """True when some stack of the inbox has settled and is not yet done or quarantined: a look
-    at the catalog, without the run lock, that stops at the first such stack."""
+    at the catalog that stops at the first such stack."""
     batches = discover_batches(inbox)
     if not batches:
         return False

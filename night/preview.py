@@ -19,7 +19,7 @@ from domain.config import District, Settings, name_key
 from domain.config_files import ConfigProblem
 from domain.errors import UnreadableSource
 from domain.model import Batch
-from pipeline.intake import Misplaced, discover_batches, misplaced_files, readable_pages, stack_paths, subfolders, unsettled
+from pipeline.intake import Unread, discover_batches, readable_pages, stack_paths, subfolders, unread_entries, unsettled
 from store.catalog import Catalog
 
 StackState = Literal["new", "done", "settling"]
@@ -65,7 +65,7 @@ class NightPreview:
     batches: list[Batch] = field(default_factory=list)
     stacks: list[StackPreview] = field(default_factory=list)
     unconfigured: list[Unconfigured] = field(default_factory=list)
-    misplaced: list[Misplaced] = field(default_factory=list)
+    misplaced: list[Unread] = field(default_factory=list)  # every entry no stack reads, not only those at the wrong depth
     collisions: list[Collision] = field(default_factory=list)
     problems: list[ConfigProblem] = field(default_factory=list)
 
@@ -91,7 +91,7 @@ class NightPreview:
             "stacks": [{**asdict(stack), "quarantine": [{"file": f, "reason": r} for f, r in stack.quarantine]}
                        for stack in self.stacks],
             "unconfigured": [asdict(place) for place in self.unconfigured],
-            "wrong_depth": [{"path": str(item.path.relative_to(self.inbox)), "reason": item.reason} for item in self.misplaced],
+            "wrong_depth": [{"path": item.what, "reason": item.reason} for item in self.misplaced],
             "collisions": [asdict(collision) for collision in self.collisions],
             "config_problems": [problem.to_json() for problem in self.problems],
         }
@@ -100,7 +100,7 @@ class NightPreview:
 def preview_night(inbox: Path, home: Path, settings: Settings, problems: list[ConfigProblem]) -> NightPreview:
     """What `daftar run INBOX` would do now with these settings (and the configuration's problems)."""
     preview = NightPreview(Path(inbox), discover_batches(Path(inbox)), problems=list(problems))
-    preview.misplaced = misplaced_files(preview.inbox)
+    preview.misplaced = unread_entries(preview.inbox)
     catalog = Catalog.open_read_only(home)
     try:
         preview.stacks = [stack for batch in preview.batches for stack in _stacks(batch, settings, catalog)]

@@ -34,7 +34,8 @@ from extractors.metadata import record_type, title_from_text
 from pipeline import ocr
 from pipeline.ocrmypdf import archive_pdf
 from store import archive
-from domain.config import District, Settings, name_key
+from domain.config import District, Settings
+from night.identity import claim_file_ids, provisional_number
 from pipeline.intake import ManifestEntry, readable_pages
 from domain.model import Barcode, FileNumber, PageRecord, RecordFile, SourceFile, Stack
 from domain.errors import UnreadableSource
@@ -306,7 +307,7 @@ class StackProcessor:
         candidates = _unique(candidates)
         chosen, flags = choose_file_number(candidates)
         if chosen is None:
-            return FileNumber(raw="", normalized=self._provisional_id(ordinal), source="provisional"), flags, candidates
+            return FileNumber(raw="", normalized=provisional_number(self.stack, ordinal), source="provisional"), flags, candidates
         return chosen, [*flags, generic_flag(patterns)] if generic else flags, candidates
 
     def _manifest_entry(self, draft: Draft, total: int) -> ManifestEntry | None:
@@ -321,25 +322,13 @@ class StackProcessor:
                 return entry
         return self.manifest.get(self.stack.name) if total == 1 else None
 
-    def _provisional_id(self, ordinal: int) -> str:
-        batch = self.stack.batch
-        stack = re.sub(r"[^A-Za-z0-9]+", "-", self.stack.name).strip("-") or "stack"
-        return f"PROV-{name_key(batch.district)}-{name_key(batch.tehsil)}-{batch.name}-{stack}-{ordinal}".upper()
-
     def _sources_of(self, draft: Draft) -> list[dict]:
         names = {page.source for page in draft.pages}
         return [{"path": self._relative(s), "sha256": s.sha256, "size": s.size} for s in self.stack.sources if self._relative(s) in names]
 
     def _give_unique_ids(self, records: list[RecordFile]) -> None:
-        """Two record files of one stack with the same number: keep both, flag the second."""
-        seen: dict[str, int] = {}
-        for record in records:
-            if record.file_id in seen:
-                seen[record.file_id] += 1
-                record.file_id = f"{record.file_id}~{seen[record.file_id]}"
-                record.flags = sorted({*record.flags, "duplicate-file-number"})
-            else:
-                seen[record.file_id] = 1
+        for record, file_id in zip(records, claim_file_ids(self.home, self.stack, [r.file_id for r in records])):
+            record.file_id = file_id
 
 
 def process_stack(stack: Stack, settings: Settings, home: Path, manifest: dict[str, ManifestEntry], jobs: int,

@@ -3,11 +3,11 @@ its own text and is not OCRed. Scans are not sent through OCRmyPDF (see `pipelin
 
 from __future__ import annotations
 
-import subprocess
 import sys
 from pathlib import Path
 
 from domain.errors import OcrFailed
+from pipeline import processes
 from pipeline.tesseract import last_line, tesseract_env  # OCRmyPDF runs Tesseract underneath
 
 
@@ -16,11 +16,11 @@ def archive_pdf(source: Path, out: Path) -> None:
     OcrFailed when OCRmyPDF cannot write it."""
     command = [sys.executable, "-m", "ocrmypdf", "--skip-text", "--output-type", "pdfa-2", "--pdfa-backend", "auto",
                "--optimize", "0", "--quiet", str(source), str(out)]
-    result = subprocess.run(command, capture_output=True, text=True, env=tesseract_env())
+    result = processes.run(command, writes_to=out.parent, text=True, env=tesseract_env())
     if result.returncode != 0 or not out.exists():
         # Ghostscript 10.0.0 refuses --skip-text with PDF/A: keep the original's content instead.
         command[command.index("pdfa-2")] = "pdf"
-        result = subprocess.run(command, capture_output=True, text=True, env=tesseract_env())
+        result = processes.run(command, writes_to=out.parent, text=True, env=tesseract_env())
     if result.returncode != 0 or not out.exists():
         raise OcrFailed(f"ocrmypdf exit {result.returncode}: {last_line(result.stderr)}")
 

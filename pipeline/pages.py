@@ -19,6 +19,11 @@ from pipeline import pdftoppm
 
 IMAGE_SUFFIXES = {".tif", ".tiff", ".jpg", ".jpeg", ".png"}
 PDF_SUFFIXES = {".pdf"}
+ASSUMED_DPI = 300  # an image that declares no resolution (or under 72 dpi) is read as scanned at this
+# A page smaller than this on a side is no scanned paper (a 1x1 px image, a page "at 100000 dpi"),
+# one larger is over PDF's own page limit of 14400 pt: quarantined, never retried night after night.
+MIN_PAGE_INCHES = 0.5
+MAX_PAGE_INCHES = 200.0
 
 
 @dataclass
@@ -29,7 +34,7 @@ class Page:
 
 
 def page_count(path: Path) -> int:
-    """Number of pages, checking the file can be opened at all."""
+    """Number of pages, checking the file can be opened at all and each page is paper-sized."""
     suffix = path.suffix.lower()
     if path.stat().st_size == 0:
         raise UnreadableSource("empty file (0 bytes)")
@@ -38,7 +43,13 @@ def page_count(path: Path) -> int:
     if suffix in IMAGE_SUFFIXES:
         try:
             with Image.open(path) as image:
-                return getattr(image, "n_frames", 1)
+                frames = getattr(image, "n_frames", 1)
+                for index in range(frames):
+                    image.seek(index)
+                    _check_size(index, image.width, image.height, _declared_dpi(image, ASSUMED_DPI), "pixels")
+                return frames
+        except UnreadableSource:
+            raise
         except Exception as error:  # PIL raises many types for broken files
             raise UnreadableSource(f"not a readable image: {error}") from error
     raise UnreadableSource(f"unsupported file type {suffix or '(none)'}")
@@ -51,6 +62,11 @@ def _pdf_page_count(path: Path) -> int:
         with pikepdf.open(path) as pdf:
             if pdf.is_encrypted:
                 raise UnreadableSource("encrypted PDF")
+            for index, page in enumerate(pdf.pages):
+                left, bottom, right, top = (float(v) for v in page.mediabox)
+                _check_size(index, abs(right - left), abs(top - bottom), 72, "pt")
+            if not pdf.pages:
+                raise UnreadableSource("PDF with no pages")
             return len(pdf.pages)
     except pikepdf.PasswordError as error:
         raise UnreadableSource("encrypted PDF (password required)") from error
@@ -58,24 +74,60 @@ def _pdf_page_count(path: Path) -> int:
         raise UnreadableSource(f"corrupt PDF: {str(error).replace(f'{path}: ', '')}") from error
 
 
+def _check_size(index: int, width: float, height: float, per_inch: float, unit: str) -> None:
+    inches = (width / per_inch, height / per_inch)
+    size = f"page {index + 1} is {width:g}x{height:g} {unit} ({inches[0]:.3g}x{inches[1]:.3g} in at {per_inch:g} per inch)"
+    if min(inches) < MIN_PAGE_INCHES:
+        raise UnreadableSource(f"{size}: too small to be a scanned page (under {MIN_PAGE_INCHES} in a side)")
+    if max(inches) > MAX_PAGE_INCHES:
+        raise UnreadableSource(f"{size}: larger than any paper (over {MAX_PAGE_INCHES:g} in, PDF's own limit)")
+
+
+def _declared_dpi(image: Image.Image, default: int) -> int:
+    try:
+        declared = int(round(float((image.info.get("dpi") or (default, default))[0])))
+    except (TypeError, ValueError, OverflowError):
+        return default
+    return declared if declared >= 72 else default
+
+
 def iter_pages(path: Path, dpi: int = 300, max_pixels: int = 60_000_000) -> Iterator[Page]:
-    """Yield every page of an image or PDF as greyscale, one at a time."""
+    """Yield every page of an image or PDF as greyscale, one at a time. A multi-page image is
+    all or nothing: every frame is decoded once before the first is yielded, so a corrupt frame
+    refuses the whole source, never leaving the pages before it in a record file."""
     if path.suffix.lower() in PDF_SUFFIXES:
         yield from _iter_pdf_pages(path, dpi, max_pixels)
         return
     try:
         with Image.open(path) as image:
-            for index in range(getattr(image, "n_frames", 1)):
+            frames = getattr(image, "n_frames", 1)
+            for index in range(frames):
                 image.seek(index)
                 if image.width * image.height > max_pixels:
                     raise UnreadableSource(f"page {index + 1} is {image.width}x{image.height} pixels, over the limit")
-                page_dpi = int(round(float((image.info.get("dpi") or (dpi, dpi))[0]))) or dpi
-                grey = ImageOps.exif_transpose(image).convert("L")
-                yield Page(index, np.asarray(grey), page_dpi if page_dpi >= 72 else dpi)
+                if frames > 1:
+                    image.load()
+            for index in range(frames):
+                image.seek(index)
+                yield Page(index, _grey(ImageOps.exif_transpose(image)), _declared_dpi(image, dpi))
     except UnreadableSource:
         raise
     except Exception as error:
         raise UnreadableSource(f"not a readable image: {error}") from error
+
+
+def _grey(image: Image.Image) -> np.ndarray:
+    """The page as 8-bit grey, as it would print: transparency flattened onto white paper (a
+    transparent pixel's own colour is often black), 16-bit and float greys scaled, not clipped."""
+    if image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info:
+        paper = Image.new("RGBA", image.size, (255, 255, 255, 255))
+        paper.alpha_composite(image.convert("RGBA"))
+        image = paper
+    if image.mode in ("I", "I;16", "I;16B", "I;16L", "F"):
+        values = np.asarray(image, dtype=np.float64)
+        top = 255.0 if values.max() <= 255 else 65535.0
+        return np.clip(values * (255.0 / top), 0, 255).astype(np.uint8)
+    return np.asarray(image.convert("L"))
 
 
 def _iter_pdf_pages(path: Path, dpi: int, max_pixels: int) -> Iterator[Page]:
@@ -84,8 +136,8 @@ def _iter_pdf_pages(path: Path, dpi: int, max_pixels: int) -> Iterator[Page]:
     with pikepdf.open(path) as pdf:
         sizes = [page.mediabox for page in pdf.pages]
     for index, box in enumerate(sizes):
-        width_in = float(box[2] - box[0]) / 72
-        height_in = float(box[3] - box[1]) / 72
+        width_in = abs(float(box[2] - box[0])) / 72
+        height_in = abs(float(box[3] - box[1])) / 72
         page_dpi = dpi
         while width_in * height_in * page_dpi * page_dpi > max_pixels and page_dpi > 50:
             page_dpi //= 2  # an enormous page is read at a lower resolution, not refused
@@ -93,11 +145,16 @@ def _iter_pdf_pages(path: Path, dpi: int, max_pixels: int) -> Iterator[Page]:
 
 
 def render_pdf_page(path: Path, index: int, dpi: int) -> np.ndarray:
-    """Rasterize one PDF page (0-based `index`) with pdftoppm, greyscale."""
+    """Rasterize one PDF page (0-based `index`) with pdftoppm, greyscale. A page that comes out
+    white while pdftoppm reports an error held an image it could not decode: refused, never
+    called blank."""
     with tempfile.TemporaryDirectory(prefix="daftar-page-") as tmp:
-        pgm = pdftoppm.render_grey(path, index + 1, dpi, Path(tmp) / "page")
+        pgm, said = pdftoppm.render_grey(path, index + 1, dpi, Path(tmp) / "page")
         with Image.open(pgm) as image:
-            return np.asarray(image.convert("L"))
+            grey = np.asarray(image.convert("L"))
+    if "Error" in said and int(grey.min()) >= 250:
+        raise UnreadableSource(f"PDF page {index + 1} has an image that cannot be decoded: {said.splitlines()[0][:200]}")
+    return grey
 
 
 def pdf_text_layer(path: Path) -> list[str] | None:

@@ -13,17 +13,19 @@ import tempfile
 from pathlib import Path
 
 from domain.errors import UnreadableSource
+from pipeline import processes
 
 
-def render_grey(pdf: Path, page: int, dpi: int, prefix: Path) -> Path:
-    """Render page `page` of `pdf` at `dpi` as a greyscale PGM `prefix`.pgm and return its path.
+def render_grey(pdf: Path, page: int, dpi: int, prefix: Path) -> tuple[Path, str]:
+    """Render page `page` of `pdf` at `dpi` as a greyscale PGM `prefix`.pgm; returns its path and
+    what pdftoppm said (an image it could not decode is left white, reported only there).
     PGM, not PNG: compressing a noisy 300 dpi page to PNG cost seconds of CPU here, PGM a tenth
     of a second. Raises UnreadableSource when the page cannot be rendered."""
     result = _run(pdf, page, ["-gray", "-r", str(dpi)], prefix, timeout=300)
     pgm = prefix.with_suffix(".pgm")
     if result.returncode != 0 or not pgm.exists():
         raise UnreadableSource(f"cannot render PDF page {page}: {result.stderr.strip()[:200]}")
-    return pgm
+    return pgm, result.stderr.strip()
 
 
 def render_page(pdf: Path, page: int, width: int, target: Path) -> None:
@@ -43,4 +45,4 @@ def render_page(pdf: Path, page: int, width: int, target: Path) -> None:
 
 def _run(pdf: Path, page: int, options: list[str], prefix: Path, timeout: float) -> subprocess.CompletedProcess[str]:
     command = ["pdftoppm", "-f", str(page), "-l", str(page), "-singlefile", *options, str(pdf), str(prefix)]
-    return subprocess.run(command, capture_output=True, text=True, timeout=timeout)
+    return processes.run(command, writes_to=prefix.parent, text=True, timeout=timeout)

@@ -84,9 +84,11 @@ def paper_level(grey: np.ndarray) -> int:
 
 def ink_threshold(grey: np.ndarray, paper: int) -> int:
     """Grey below which a pixel is ink: Otsu's split, but never closer to the paper than
-    `BLEED_THROUGH_CONTRAST`, so faint bleed-through and yellowing stay paper."""
+    `BLEED_THROUGH_CONTRAST`, so faint bleed-through and yellowing stay paper. Otsu's split is the
+    lightest grey of the ink side, hence + 1: on a black-and-white page it is 0, and without the + 1
+    no ink was found and the page was called blank."""
     otsu, _ = cv2.threshold(grey, 0, 255, cv2.THRESH_BINARY | cv2.THRESH_OTSU)
-    return int(min(otsu, paper - BLEED_THROUGH_CONTRAST))
+    return int(min(otsu + 1, paper - BLEED_THROUGH_CONTRAST))
 
 
 def binarize(grey: np.ndarray, threshold: int) -> np.ndarray:

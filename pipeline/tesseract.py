@@ -2,7 +2,9 @@
 from one run) and its orientation and script detection (OSD).
 
 Failures come back as values, not exceptions: a page Tesseract refuses is flagged and the rest
-of its record file still read; OSD is only ever a second opinion.
+of its record file still read; OSD is only ever a second opinion. Two failures are not the page's
+and are raised instead (by `pipeline.processes`, which starts every Tesseract): a stop of the night
+(Stopped) and a full disk (DiskFull).
 """
 
 from __future__ import annotations
@@ -11,6 +13,8 @@ import os
 import shutil
 import subprocess
 from pathlib import Path
+
+from pipeline import processes
 
 
 def tesseract_env() -> dict[str, str]:
@@ -26,7 +30,7 @@ def ocr_to_files(image: Path, base: Path, languages: tuple[str, ...], page_segme
     command = ["tesseract", str(image), str(base), "-l", "+".join(languages), "--psm", str(page_segmentation),
                "--dpi", str(dpi), "-c", "textonly_pdf=1", "txt", "tsv", "pdf"]
     try:
-        result = subprocess.run(command, capture_output=True, text=True, env=tesseract_env(), timeout=timeout)
+        result = processes.run(command, writes_to=base.parent, text=True, env=tesseract_env(), timeout=timeout)
     except subprocess.TimeoutExpired:
         return f"Tesseract timed out after {timeout:.0f}s"
     if result.returncode != 0 or not base.with_suffix(".pdf").exists():
@@ -38,10 +42,8 @@ def detect_orientation(png: bytes, dpi: int, timeout: float) -> dict[str, str]:
     """Tesseract OSD on one PNG image: its report as fields ("Rotate", "Orientation confidence",
     "Script", "Script confidence"); empty when it found too few characters or could not run."""
     try:
-        result = subprocess.run(
-            ["tesseract", "-", "-", "--psm", "0", "-l", "osd", "--dpi", str(dpi)],
-            input=png, capture_output=True, timeout=timeout, env=tesseract_env(),
-        )
+        result = processes.run(["tesseract", "-", "-", "--psm", "0", "-l", "osd", "--dpi", str(dpi)],
+                               input=png, timeout=timeout, env=tesseract_env())
     except (OSError, subprocess.TimeoutExpired):
         return {}
     fields = {}

@@ -4,9 +4,12 @@ the new one, never half of one. Originals in the inbox are only ever read."""
 from __future__ import annotations
 
 import fcntl
+import hashlib
 import json
 import os
 import shutil
+import stat
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -14,6 +17,7 @@ from pathlib import Path
 from domain.config import name_key
 from domain.model import Batch, RecordFile, SourceFile
 from domain.errors import HomeBusy
+from domain.text import printable_name
 
 RECORD_JSON = "record.json"
 
@@ -36,7 +40,7 @@ def write_record(home: Path, record: RecordFile, pdf: Path) -> str:
     target = folder / f"{record.file_id}.pdf"
     record.pdf = str(target.relative_to(home))
     _atomic_move(pdf, target)
-    _atomic_write(folder / RECORD_JSON, json.dumps(record.to_json(), ensure_ascii=False, indent=2))
+    rewrite_record(home, str(folder.relative_to(home)), record)
     return str(folder.relative_to(home))
 
 
@@ -45,49 +49,129 @@ def read_record(home: Path, archive_dir: str) -> RecordFile:
     return RecordFile.from_json(data)
 
 
+def rewrite_record(home: Path, archive_dir: str, record: RecordFile) -> None:
+    """Write an archived record file's JSON record again (its flags changed), atomically."""
+    _atomic_write(home / archive_dir / RECORD_JSON, json.dumps(record.to_json(), ensure_ascii=False, indent=2))
+
+
 def quarantine(home: Path, batch: Batch, source: SourceFile, reason: str) -> Path:
     """Copy (never move) a bad source into the quarantine with a one-line reason beside it."""
-    relative = source.path.relative_to(batch.path)
-    target = place_dir(home / "quarantine", batch.district, batch.tehsil) / batch.name / relative
+    relative = source.path.relative_to(batch.path).parts
+    return quarantine_entry(home, batch.district, batch.tehsil, (batch.name, *relative), source.path, reason)
+
+
+# Longest name of a copy in the quarantine (bytes): room for ".reason.txt" and a temporary suffix
+# within the file system's 255.
+QUARANTINE_NAME_BYTES = 200
+
+
+def quarantine_entry(home: Path, district: str, tehsil: str, parts: tuple[str, ...], original: Path, reason: str) -> Path:
+    """Copy an entry of the inbox to `parts` under the tehsil's quarantine folder, with its reason
+    beside it. Names are made readable (bytes that are not UTF-8 written as `\\xNN`) and short
+    enough (a long one is cut, with a hash of it); the reason file then names the original in full.
+    Only a regular file is copied, never through a link: a link, FIFO or device gets its reason alone."""
+    readable = tuple(printable_name(part) for part in parts)
+    names = tuple(_short(name) for name in readable)
+    target = place_dir(home / "quarantine", district, tehsil).joinpath(*names)
     target.parent.mkdir(parents=True, exist_ok=True)
     if not target.exists():
         tmp = target.with_name(f".{target.name}.tmp-{os.getpid()}")
-        shutil.copyfile(source.path, tmp)
-        os.replace(tmp, target)
-    _atomic_write(target.with_name(target.name + ".reason.txt"), reason + "\n")
+        if _copy_regular_file(original, tmp):
+            os.replace(tmp, target)
+    note = reason if names == tuple(parts) else f"{reason}\noriginal name: {'/'.join(readable)}"
+    _atomic_write(target.with_name(target.name + ".reason.txt"), note + "\n")
     return target
+
+
+def _short(name: str) -> str:
+    if len(name.encode()) <= QUARANTINE_NAME_BYTES:
+        return name
+    suffix = Path(name).suffix if len(Path(name).suffix) <= 10 else ""
+    digest = hashlib.sha256(name.encode()).hexdigest()[:12]
+    head = name.encode()[:QUARANTINE_NAME_BYTES - len(suffix.encode()) - 14].decode("utf-8", "ignore")
+    return f"{head}~{digest}{suffix}"
+
+
+def _copy_regular_file(source: Path, target: Path) -> bool:
+    """Copy `source` if it is a regular file, refusing to follow a link even if one was put in
+    its place since it was looked at; False when nothing was copied."""
+    try:
+        if not stat.S_ISREG(source.lstat().st_mode):
+            return False
+        handle = os.open(source, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except OSError:
+        return False
+    with os.fdopen(handle, "rb") as reading:
+        if not stat.S_ISREG(os.fstat(reading.fileno()).st_mode):
+            return False
+        with target.open("wb") as writing:
+            shutil.copyfileobj(reading, writing, 1 << 20)
+    return True
 
 
 def _atomic_move(source: Path, target: Path) -> None:
     tmp = target.with_name(f".{target.name}.tmp-{os.getpid()}")
-    shutil.copyfile(source, tmp)  # the work folder may sit on another file system
-    with tmp.open("rb") as handle:
-        os.fsync(handle.fileno())
-    os.replace(tmp, target)
+    try:
+        shutil.copyfile(source, tmp)  # the work folder may sit on another file system
+        with tmp.open("rb") as handle:
+            os.fsync(handle.fileno())
+        os.replace(tmp, target)
+    except BaseException:  # a full disk: no half-written copy is left behind
+        tmp.unlink(missing_ok=True)
+        raise
     source.unlink()
 
 
 def _atomic_write(target: Path, text: str) -> None:
     tmp = target.with_name(f".{target.name}.tmp-{os.getpid()}")
-    with tmp.open("w", encoding="utf-8") as handle:
-        handle.write(text)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(tmp, target)
+    try:
+        with tmp.open("w", encoding="utf-8") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, target)
+    except BaseException:  # a full disk: no half-written copy is left behind
+        tmp.unlink(missing_ok=True)
+        raise
 
 
 @contextmanager
 def exclusive_run(home: Path) -> Iterator[None]:
-    """One run at a time per home. A run killed earlier leaves only its work folder behind: it
-    is cleared here, since nothing in it was ever visible in the archive."""
+    """One run at a time per home: another process holding the lock is refused at once (HomeBusy).
+    Re-entrant within a process, so `daftar run` can take the lock before Prefect starts and the
+    night inside the flow takes it again. A run killed earlier leaves only its work folder
+    behind: it is cleared when the lock is first taken, since nothing in it was ever visible in
+    the archive."""
     home.mkdir(parents=True, exist_ok=True)
+    key = str(home.resolve())
+    with _held_lock:
+        if key in _held:
+            _held[key] += 1
+            inner = True
+        else:
+            inner = False
+    if inner:
+        try:
+            yield
+        finally:
+            with _held_lock:
+                _held[key] -= 1
+        return
     with (home / "run.lock").open("w") as lock:
         try:
             fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError as error:
             raise HomeBusy(f"another daftar run is using {home}") from error
+        with _held_lock:
+            _held[key] = 1
         shutil.rmtree(home / "work", ignore_errors=True)
         try:
             yield
         finally:
+            with _held_lock:
+                del _held[key]
             fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+_held: dict[str, int] = {}  # homes whose lock this process holds, and how deep
+_held_lock = threading.Lock()

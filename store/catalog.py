@@ -8,6 +8,7 @@ waits to be indexed. The search index is derived from the archive and can be reb
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
 import sqlite3
 from collections.abc import Iterable
@@ -15,8 +16,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from domain.config import name_key
-from domain.model import RecordFile, SourceFile, Stack
+from domain.model import RecordFile
 from store.database import open_database, transaction
+from store.sources import SOURCE_FAILURES, SourceState, SourceStates
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS sources (
@@ -55,27 +57,23 @@ CREATE INDEX IF NOT EXISTS record_files_number ON record_files (file_number);
 CREATE INDEX IF NOT EXISTS record_files_tehsil ON record_files (district, tehsil);
 """
 
+# Record file ids, each claimed once for the record file it names (`Catalog.claim_file_ids`), and
+# the record files of an older release that share a number, flagged as the night now flags them.
+UNIQUE_IDS = """
+CREATE TABLE record_ids (
+    file_id TEXT PRIMARY KEY,       -- the archive folder name, never given twice
+    origin TEXT UNIQUE              -- where the record file came from; NULL for ids from before
+);
+INSERT OR IGNORE INTO record_ids (file_id) SELECT file_id FROM record_files;
+UPDATE record_files SET flags = json_insert(flags, '$[#]', 'duplicate-file-number')
+ WHERE file_number IN (SELECT file_number FROM record_files GROUP BY file_number HAVING COUNT(*) > 1)
+   AND NOT EXISTS (SELECT 1 FROM json_each(record_files.flags) WHERE value = 'duplicate-file-number');
+"""
+
 # In order, never edited once released (see store.database).
-MIGRATIONS = [SCHEMA]
+MIGRATIONS = [SCHEMA, UNIQUE_IDS, SOURCE_FAILURES]
 
-# The stack of a source found where no batch holds it (a file at the wrong depth of the inbox).
-MISPLACED = "(wrong depth)"
-
-
-@dataclass(frozen=True)
-class SourceState:
-    """A scanner file as the catalog knows it (a row of `sources`)."""
-
-    path: str
-    district: str
-    tehsil: str
-    batch: str
-    stack: str
-    sha256: str | None
-    size: int | None
-    state: str
-    reason: str | None
-    updated_at: str
+DUPLICATE_FLAG = "duplicate-file-number"
 
 
 @dataclass(frozen=True)
@@ -133,7 +131,7 @@ class FlagCount:
     count: int
 
 
-class Catalog:
+class Catalog(SourceStates):
     """A thin layer over `<home>/catalog.sqlite`. One connection per thread or process."""
 
     def __init__(self, path: Path, read_only: bool = False):
@@ -156,47 +154,6 @@ class Catalog:
 
     # sources -----------------------------------------------------------------------------------
 
-    def source(self, path: Path) -> SourceState | None:
-        row = self.db.execute("SELECT * FROM sources WHERE path = ?", (str(path),)).fetchone()
-        return SourceState(**dict(row)) if row else None
-
-    def is_settled(self, stack: Stack) -> bool:
-        """True when every source of the stack is already done or quarantined with this content:
-        a rerun has nothing to do for it."""
-        for source in stack.sources:
-            known = self.source(source.path)
-            if known is None or known.sha256 != source.sha256 or known.state not in ("done", "quarantined"):
-                return False
-        return True
-
-    def mark_sources(self, stack: Stack, sources: Iterable[SourceFile], state: str, reason: str | None, when: dt.datetime) -> None:
-        batch = stack.batch
-        with transaction(self.db) as db:
-            for source in sources:
-                db.execute(
-                    "INSERT OR REPLACE INTO sources VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    (str(source.path), batch.district, batch.tehsil, batch.name, stack.name, source.sha256 or None,
-                     source.size, state, reason, when.isoformat(timespec="seconds")),
-                )
-
-    def mark_waiting(self, district: str, tehsil: str, batch: str, stack: str, path: Path, reason: str, when: dt.datetime) -> None:
-        """A source still being copied in. Never overwrites a finished source's state."""
-        self.db.execute(
-            "INSERT INTO sources (path, district, tehsil, batch, stack, state, reason, updated_at) "
-            "VALUES (?, ?, ?, ?, ?, 'waiting', ?, ?) "
-            "ON CONFLICT (path) DO UPDATE SET reason = excluded.reason, updated_at = excluded.updated_at "
-            "WHERE sources.state = 'waiting'",
-            (str(path), district, tehsil, batch, stack, reason, when.isoformat(timespec="seconds")),
-        )
-
-    def forget_misplaced(self, inbox: Path) -> None:
-        """Drop the waiting rows of files once found at the wrong depth under `inbox` (stack
-        MISPLACED): the night records again those still there, and a file moved to its place is
-        then counted once, where it now is."""
-        prefix = str(inbox).rstrip("/") + "/"
-        self.db.execute("DELETE FROM sources WHERE state = 'waiting' AND stack = ? AND substr(path, 1, ?) = ?",
-                        (MISPLACED, len(prefix), prefix))
-
     def sources(self, state: str | None = None, district: str | None = None, tehsil: str | None = None) -> list[SourceState]:
         where, args = _where(state=state, district=district, tehsil=tehsil)
         return [SourceState(**dict(row)) for row in self.db.execute(f"SELECT * FROM sources {where} ORDER BY path", args)]
@@ -212,6 +169,7 @@ class Catalog:
 
     def record_done(self, record: RecordFile, archive_dir: str) -> None:
         with transaction(self.db) as db:
+            db.execute("INSERT OR IGNORE INTO record_ids (file_id) VALUES (?)", (record.file_id,))  # however it was named
             db.execute(
                 "INSERT OR REPLACE INTO record_files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)",
                 (record.file_id, record.file_number, record.file_number_source, record.district, record.tehsil,
@@ -219,6 +177,34 @@ class Catalog:
                  sum(1 for page in record.pages if page.blank), json.dumps(record.flags), archive_dir,
                  record.processed_at),
             )
+
+    def claim_file_ids(self, claims: list[tuple[str, str]]) -> list[str]:
+        """An id for each (origin, wanted id): the one its origin already holds (a stack done again
+        keeps its ids), else `wanted` if no record file ever had it, else `wanted~2`, `wanted~3`...
+        Claimed in one transaction, so two stacks finishing at once never get the same id."""
+        ids: list[str] = []
+        with transaction(self.db) as db:
+            for origin, wanted in claims:
+                row = db.execute("SELECT file_id FROM record_ids WHERE origin = ?", (origin,)).fetchone()
+                if row is None:
+                    # LIKE's "_" matches any character: a few more ids than needed, compared exactly below.
+                    taken = {r[0] for r in db.execute("SELECT file_id FROM record_ids WHERE file_id = ? OR file_id LIKE ?",
+                                                      (wanted, f"{wanted}~%"))}
+                    candidates = (wanted if n == 1 else f"{wanted}~{n}" for n in itertools.count(1))
+                    file_id = next(c for c in candidates if c not in taken)
+                    db.execute("INSERT INTO record_ids VALUES (?, ?)", (file_id, origin))
+                    ids.append(file_id)
+                else:
+                    ids.append(row[0])
+        return ids
+
+    def same_number(self, file_number: str) -> list[CatalogedFile]:
+        """Every record file with this (normalized) number, the newest first."""
+        rows = self.db.execute(f"SELECT * FROM record_files WHERE file_number = ? ORDER BY {_NEWEST_FIRST}", (file_number,))
+        return [_cataloged(row) for row in rows]
+
+    def set_flags(self, file_id: str, flags: list[str]) -> None:
+        self.db.execute("UPDATE record_files SET flags = ? WHERE file_id = ?", (json.dumps(sorted(set(flags))), file_id))
 
     def mark_indexed(self, file_id: str, indexed: bool = True) -> None:
         self.db.execute("UPDATE record_files SET indexed = ? WHERE file_id = ?", (int(indexed), file_id))
@@ -233,7 +219,7 @@ class Catalog:
     def record_file(self, file_number_or_id: str) -> CatalogedFile | None:
         """The record file with this archive folder name or (normalized) number; the latest if several."""
         row = self.db.execute(
-            "SELECT * FROM record_files WHERE file_id = ? OR file_number = ? ORDER BY processed_at DESC LIMIT 1",
+            f"SELECT * FROM record_files WHERE file_id = ? OR file_number = ? ORDER BY {_NEWEST_FIRST} LIMIT 1",
             (file_number_or_id, file_number_or_id),
         ).fetchone()
         return _cataloged(row) if row else None
@@ -299,6 +285,10 @@ class Catalog:
         )
         return [FlagCount(**dict(row)) for row in rows]
 
+
+# Record files by night, and within a night by the order their ids were claimed.
+_NEWEST_FIRST = ("processed_at DESC, (SELECT rowid FROM record_ids WHERE record_ids.file_id = record_files.file_id) DESC, "
+                 "file_id DESC")
 
 # Compared by their keys (`domain.config.name_key`): a tehsil is one whichever way a folder spelt it.
 _NAMES = ("district", "tehsil")

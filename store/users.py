@@ -23,6 +23,7 @@ import json
 import re
 import secrets
 import sqlite3
+import threading
 import time
 from contextlib import closing
 from dataclasses import dataclass
@@ -74,12 +75,27 @@ MIGRATIONS = [SCHEMA]
 
 # Argon2id with the library's defaults (RFC 9106 "low memory" profile: 64 MiB, 3 passes).
 _HASHER = PasswordHasher()
+# Each hash holds 64 MiB while it runs: 40 log-ins at once took a server from 99 MB to 2.4 GB.
+# Two at a time bound that to 128 MiB; the others wait their turn (bench/login_flood.py).
+HASHES_AT_ONCE = 2
+_HASHING = threading.BoundedSemaphore(HASHES_AT_ONCE)
+
+
+def _hash(password: str) -> str:
+    with _HASHING:
+        return _HASHER.hash(password)
+
+
+def _verify(password_hash: str, password: str) -> None:
+    """Raises VerificationError (or InvalidHashError) unless the password matches the hash."""
+    with _HASHING:
+        _HASHER.verify(password_hash, password)
 
 
 @functools.cache
 def _dummy_hash() -> str:
     """Verified against when the name is unknown, so a wrong name costs as long as a wrong password."""
-    return _HASHER.hash(secrets.token_hex(16))
+    return _hash(secrets.token_hex(16))
 
 
 @dataclass(frozen=True)
@@ -142,7 +158,7 @@ class UserStore:
         try:
             self.db.execute(
                 "INSERT INTO users VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (user.name, user.role, _HASHER.hash(password), json.dumps(list(user.districts)),
+                (user.name, user.role, _hash(password), json.dumps(list(user.districts)),
                  json.dumps(list(user.tehsils)), now, now),
             )
         except sqlite3.IntegrityError as error:
@@ -151,7 +167,7 @@ class UserStore:
     def set_password(self, name: str, password: str) -> None:
         _check_password(password)
         changed = self.db.execute(
-            "UPDATE users SET password_hash = ?, updated_at = ? WHERE name = ?", (_HASHER.hash(password), _now_iso(), name)
+            "UPDATE users SET password_hash = ?, updated_at = ? WHERE name = ?", (_hash(password), _now_iso(), name)
         ).rowcount
         if not changed:
             raise UsageError(f"no user {name!r}")
@@ -166,13 +182,13 @@ class UserStore:
         parameters have been raised since it was made."""
         row = self.db.execute("SELECT * FROM users WHERE name = ?", (name,)).fetchone()
         try:
-            _HASHER.verify(row["password_hash"] if row else _dummy_hash(), password)
+            _verify(row["password_hash"] if row else _dummy_hash(), password)
         except (VerificationError, InvalidHashError):
             return None
         if row is None:
             return None
         if _HASHER.check_needs_rehash(row["password_hash"]):
-            self.db.execute("UPDATE users SET password_hash = ? WHERE name = ?", (_HASHER.hash(password), name))
+            self.db.execute("UPDATE users SET password_hash = ? WHERE name = ?", (_hash(password), name))
         return _user_from_row(row)
 
     # sessions ----------------------------------------------------------------------------------

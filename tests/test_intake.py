@@ -17,7 +17,7 @@ from PIL import Image
 
 from domain.errors import UnreadableSource
 from pipeline import pdftoppm
-from pipeline.intake import LOOSE_STACK, NO_PLACE, discover_batches, misplaced_files, plan_batch, read_manifest, stack_paths
+from pipeline.intake import LOOSE_STACK, NO_PLACE, discover_batches, plan_batch, read_manifest, stack_paths, unread_entries
 from pipeline.pages import iter_pages, page_count, render_pdf_page
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -53,7 +53,7 @@ def test_a_batch_groups_folders_files_and_loose_pages_into_stacks(tmp_path):
     assert {s.name: len(s.sources) for s in ready} == {"misl-1": 2, LOOSE_STACK: 2, "stack.tif": 1}
     assert waiting == []
     assert all(len(source.sha256) == 64 for s in ready for source in s.sources)
-    assert read_manifest(batch)["misl-1"].title == "Mutation"
+    assert read_manifest(batch).entries["misl-1"].title == "Mutation"
 
 
 def test_a_file_still_being_copied_in_waits_for_the_next_run(tmp_path):
@@ -154,7 +154,7 @@ def test_files_no_batch_holds_are_found_with_where_they_belong(tmp_path):
     page_image(inbox / "anantnag" / "bijbehara" / "night-1" / "night-1" / "misl-1" / "0001.png")
     page_image(inbox / "anantnag" / "bijbehara" / "night-1" / "night-1" / "cover.png")
     # WHEN the inbox is scanned
-    found = {str(item.path.relative_to(inbox)): item for item in misplaced_files(inbox)}
+    found = {str(item.path.relative_to(inbox)): item for item in unread_entries(inbox)}
     # THEN each is found with its place as far as its folders say, and the reason says where scans go
     assert {path: (item.district, item.tehsil, item.batch) for path, item in found.items()} == {
         "stray.png": (NO_PLACE, NO_PLACE, NO_PLACE),

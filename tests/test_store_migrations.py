@@ -124,7 +124,7 @@ def test_a_new_migration_applies_once(tmp_path, monkeypatch):
         catalog.close()
     # THEN the migration ran once, on top of migration 1
     assert [tuple(r) for r in reviews] == [("REV_TSL-05_1987_0042", "nobody; not yet")]
-    assert version_of(home / "catalog.sqlite") == len(store.catalog.MIGRATIONS) == 2
+    assert version_of(home / "catalog.sqlite") == len(store.catalog.MIGRATIONS)
 
 
 def test_a_failed_migration_leaves_the_file_as_it_was(tmp_path):

@@ -21,10 +21,12 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from domain.config import Settings
 from web import api, auth, eoffice, progress, record, search
 from web.auth import SessionPolicy
+from web.cross_site import SAFE_METHODS, from_another_site, landing_page
 from web.session import LoginRequired
 from web.stores import Stores
 from web.templating import render
@@ -62,6 +64,11 @@ def create_app(home: Path, settings: Settings, session_policy: SessionPolicy | N
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _invalid_request)
     app.middleware("http")(_security_headers)
+    app.middleware("http")(_cross_site_guard)
+    if settings.web.trusted_proxies:
+        # Outermost, so the client address is the proxy's word before anything reads it, and only
+        # from the configured proxies: anyone else's X-Forwarded-For is ignored.
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=list(settings.web.trusted_proxies))
 
     @app.get("/docs", include_in_schema=False)
     def api_docs(request: Request) -> Response:
@@ -99,6 +106,16 @@ def _invalid_request(request: Request, exc: RequestValidationError) -> Response:
     if request.url.path.startswith("/api/"):
         return JSONResponse({"detail": jsonable_encoder(exc.errors())}, status_code=422)
     return _http_error(request, StarletteHTTPException(400, "bad request"))
+
+
+async def _cross_site_guard(request: Request, call_next) -> Response:
+    """Another site's requests change nothing and read no PDF on a user's behalf (`web.cross_site`)."""
+    if from_another_site(request):
+        if request.method not in SAFE_METHODS:
+            return _http_error(request, StarletteHTTPException(403, "refused: this form was sent from another site"))
+        if (page := landing_page(request.url.path)) is not None:
+            return RedirectResponse(page, status_code=303)
+    return await call_next(request)
 
 
 async def _security_headers(request: Request, call_next) -> Response:

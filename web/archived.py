@@ -23,8 +23,9 @@ from store.archive import read_record
 from store.catalog import Catalog, CatalogedFile
 from store.users import User
 
-# An archive folder name (FileNumber.slug): letters, digits, '-', '.', '_'; never '.' or '..'.
-FILE_ID = re.compile(r"^[A-Za-z0-9_-][A-Za-z0-9._-]{0,199}$")
+# An archive folder name (FileNumber.slug, `~2`... for a number seen again): letters, digits,
+# '-', '.', '_', '~'; never '.' or '..'.
+FILE_ID = re.compile(r"^[A-Za-z0-9_-][A-Za-z0-9._~-]{0,199}$")
 
 # Widths in pixels of the two renderings of a page: a thumbnail and the page view.
 IMAGE_WIDTHS = {"thumb": 240, "page": 1400}
@@ -82,6 +83,12 @@ def canonical_number(raw: str, catalog: Catalog, settings: Settings) -> tuple[st
         if row is not None:
             return row.file_number, row
     return None, None
+
+
+def same_number_visible(catalog: Catalog, file_number: str, user: User, settings: Settings) -> list[CatalogedFile]:
+    """Every record file with this number that the user may see, the newest first: a number seen
+    twice (two batches, two tehsils) is two record files, both kept."""
+    return [row for row in catalog.same_number(file_number) if may_see(user, row, settings)]
 
 
 def row_by_file_id(catalog: Catalog, file_id: str) -> CatalogedFile | None:

@@ -7,7 +7,9 @@ Who a request's user is (session cookie or API token) is read in `web.session`.
   `lifetime` whatever the use, on log-out, and when the password changes.
 - API: `Authorization: Bearer <token>` with a token from `daftar user token NAME` (only its
   SHA-256 is stored); a browser session is accepted too.
-- Forms that change state (log-out) carry a CSRF token derived from the session id.
+- Forms that change state (log-out) carry a CSRF token derived from the session id; the log-in
+  form is refused when posted from another site. Log-ins are limited per name, per client and
+  in total (`web.login_limits`); password hashing runs two at a time (`store.users`).
 
 Session lengths: DAFTAR_SESSION_IDLE_MINUTES (default 120) and DAFTAR_SESSION_HOURS (default 12).
 The secret key comes from DAFTAR_SECRET_KEY, else from `<home>/secret.key`, made once with
@@ -19,16 +21,14 @@ from __future__ import annotations
 import hmac
 import os
 import secrets
-import threading
 import time
-from collections import defaultdict, deque
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from fastapi import APIRouter, FastAPI, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 
+from web.login_limits import LoginGate, LoginLimits, client_key
 from web.session import SESSION_COOKIE, csrf_token
 from web.templating import render
 
@@ -43,8 +43,8 @@ class SessionPolicy:
 
     idle: float = 2 * 3600
     lifetime: float = 12 * 3600
-    max_failures: int = 10  # wrong passwords for one name within `failure_window` before a pause
-    failure_window: float = 15 * 60
+    max_failures: int = 10  # wrong passwords for one name from one client within `failure_window` before a pause
+    failure_window: float = 15 * 60  # the other log-in limits: `web.login_limits.LoginLimits`
 
 
 def session_policy_from_env() -> SessionPolicy:
@@ -85,31 +85,6 @@ def safe_next(target: str | None) -> str:
 # Log-in and log-out ------------------------------------------------------------------------------
 
 
-class _FailedLogins:
-    """Wrong passwords per name, so guessing one user's password is slowed to a crawl."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._times: dict[str, deque[float]] = defaultdict(deque)
-
-    def too_many(self, name: str, policy: SessionPolicy, now: float) -> bool:
-        with self._lock:
-            times = self._times.get(name)
-            while times and times[0] < now - policy.failure_window:
-                times.popleft()
-            if times is not None and not times:
-                del self._times[name]  # names tried once and forgotten do not pile up
-            return bool(times) and len(times) >= policy.max_failures
-
-    def add(self, name: str, now: float) -> None:
-        with self._lock:
-            self._times[name].append(now)
-
-    def clear(self, name: str) -> None:
-        with self._lock:
-            self._times.pop(name, None)
-
-
 @router.get("/login")
 def login_form(request: Request, next: str = "/") -> Response:
     return render(request, "login.html", {"next": safe_next(next), "error": None, "name": ""})
@@ -120,17 +95,16 @@ def login(request: Request, name: str = Form(""), password: str = Form(""), next
     app = request.app
     now = app.state.clock()
     target = safe_next(next)
-    if not _same_origin(request):
-        raise HTTPException(403, "cross-site log-in refused")
-    failures: _FailedLogins = app.state.failed_logins
-    if failures.too_many(name, app.state.session_policy, now):
-        return render(request, "login.html", {"next": target, "name": name,
-                                              "error": "Too many wrong passwords. Wait a few minutes and try again."}, 429)
+    gate: LoginGate = app.state.login_gate
+    client = client_key(request.client.host if request.client else None)
+    if (refusal := gate.refusal(client, name, now)) is not None:
+        return render(request, "login.html", {"next": target, "name": name[:64], "error": refusal}, 429,
+                      headers={"Retry-After": "60"})
     user = app.state.stores.users().check_password(name, password)
     if user is None:
-        failures.add(name, now)
-        return render(request, "login.html", {"next": target, "name": name, "error": "Wrong name or password."}, 401)
-    failures.clear(name)
+        gate.failed(client, name, now)
+        return render(request, "login.html", {"next": target, "name": name[:64], "error": "Wrong name or password."}, 401)
+    gate.succeeded(client, name)
     session_id = app.state.stores.users().open_session(user.name, app.state.secret_key, app.state.session_policy.lifetime, now)
     response = RedirectResponse(target, status_code=303)
     response.set_cookie(SESSION_COOKIE, session_id, max_age=int(app.state.session_policy.lifetime), httponly=True,
@@ -150,19 +124,9 @@ def logout(request: Request, csrf: str = Form("")) -> Response:
     return response
 
 
-def _same_origin(request: Request) -> bool:
-    """A log-in form posted from another site is refused (log-in CSRF). Browsers send Origin on
-    POST; a client that sends none (curl, tests) is not a browser being tricked."""
-    origin = request.headers.get("origin")
-    if not origin or origin == "null":
-        return origin is None
-    # Hosts, not schemes: behind a TLS-terminating proxy the server itself sees plain http.
-    return urlsplit(origin).netloc == request.headers.get("host", request.url.netloc)
-
-
 def install(app: FastAPI) -> None:
-    """Set the app's auth state: secret key, session policy, clock, failed log-in counter."""
+    """Set the app's auth state: secret key, session policy, clock, log-in limits."""
     app.state.secret_key = load_secret_key(app.state.home)
-    app.state.session_policy = getattr(app.state, "session_policy", None) or session_policy_from_env()
+    policy = app.state.session_policy = getattr(app.state, "session_policy", None) or session_policy_from_env()
     app.state.clock = time.time
-    app.state.failed_logins = _FailedLogins()
+    app.state.login_gate = LoginGate(LoginLimits(max_failures=policy.max_failures, failure_window=policy.failure_window))

@@ -9,7 +9,8 @@ CDN, readable on a phone and printable on one page. Every figure comes from `pip
 the same package behind `daftar progress`, so the dashboard and the terminal never disagree.
 
 The app that includes `router` puts the home folder and the settings on `app.state.home` and
-`app.state.settings`. Which districts a user may see is decided in one place: `visible_districts`.
+`app.state.settings`. Which districts a user may see is decided in one place: `visible_districts`;
+which flagged files of them by the one access rule, `store.access.may_see`.
 """
 
 from __future__ import annotations
@@ -22,12 +23,16 @@ from urllib.parse import quote
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse, Response
 
-from pipeline.progress import DistrictProgress, district_progress, flagged_files, progress_csv, quarantined_sources
-from store.catalog import Catalog
+from domain.config import Settings
+from pipeline.progress import DistrictProgress, district_progress, progress_csv, quarantined_sources
+from store.access import may_see
+from store.catalog import Catalog, CatalogedFile
+from store.users import User
 from web.session import require_user
 from web.templating import render
 
 LIST_LIMIT = 25  # flagged files and quarantined sources listed per tehsil; the rest are counted
+SCREENED_LIMIT = 500  # flagged files read to fill the list when some may be hidden from the viewer
 
 router = APIRouter()  # in the OpenAPI description, as before the split
 
@@ -44,6 +49,22 @@ def visible_districts(request: Request) -> set[str] | None:
         return None
     districts = require_user(request).scope_districts()
     return None if districts is None else set(districts)
+
+
+def _viewer(request: Request) -> User | None:
+    """The signed-in user; None in a bare app without authentication (see `visible_districts`)."""
+    return None if getattr(request.app.state, "secret_key", None) is None else require_user(request)
+
+
+def _visible_flagged(catalog: Catalog, viewer: User | None, settings: Settings, district: str,
+                     tehsil: str) -> tuple[list[CatalogedFile], int]:
+    """A tehsil's flagged files that the viewer may see (the one access rule, `store.access`),
+    at most LIST_LIMIT, and how many are flagged in all. Outside the viewer's scope a restricted
+    file's number and title stay hidden, as on its own page; the count is the table's."""
+    if viewer is None or viewer.in_scope(district, tehsil) or not settings.district(district).restricted_record_types:
+        return catalog.flagged_files(district, tehsil, LIST_LIMIT)
+    rows, total = catalog.flagged_files(district, tehsil, SCREENED_LIMIT)
+    return [row for row in rows if may_see(viewer, row, settings)][:LIST_LIMIT], total
 
 
 def _today() -> dt.date:
@@ -87,10 +108,11 @@ def progress_district(request: Request, district: str) -> HTMLResponse:
     if not districts:
         # Unknown and not-permitted look the same: a user learns nothing about districts not theirs.
         raise HTTPException(status_code=404, detail="no such district")
+    viewer = _viewer(request)
     with closing(Catalog.open(_home(request))) as catalog:
         detail = {
             tehsil.tehsil: {
-                "flagged": flagged_files(catalog, district, tehsil.tehsil, LIST_LIMIT),
+                "flagged": _visible_flagged(catalog, viewer, request.app.state.settings, district, tehsil.tehsil),
                 "quarantined": quarantined_sources(catalog, district, tehsil.tehsil, LIST_LIMIT),
             }
             for tehsil in districts[0].tehsils

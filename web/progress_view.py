@@ -5,6 +5,7 @@ the figures in words. Registered as filters and globals of the one environment i
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from pathlib import PurePath
 
@@ -155,13 +156,45 @@ def plural(count: int, noun: str) -> str:
     return f"{count:,} {noun}" + ("" if count == 1 else "s")
 
 
-def basename(path: str) -> str:
-    # The scanner file's name is what the team recognises; the server's folders are no one's business.
+# An absolute path left in a message: quoted (it may hold spaces), or two parts or more up to the
+# next space or punctuation (so `</script>` in a reason is text, not a path).
+_ABSOLUTE_PATH = re.compile(r"""'(/[^']*)'|"(/[^"]*)"|(?<![\w.:/<])((?:/[^/\s'"`,;:()\[\]<>]+){2,})""")
+
+
+def without_paths(text: str | None) -> str:
+    """A message with every absolute path cut to its last part: the server's folders are no one's
+    business (a quarantine reason quotes the file that failed, or a temporary file)."""
+    def name(match: re.Match) -> str:
+        path = next(group for group in match.groups() if group is not None)
+        quote = match.group(0)[0] if match.group(0)[0] in "'\"" else ""
+        return f"{quote}{PurePath(path).name}{quote}"
+
+    return _ABSOLUTE_PATH.sub(name, text or "")
+
+
+def batch_relative(path: str, batch: str) -> str:
+    """A scanner file as the team knows it: its path inside its batch folder (`scan_0003/p-2.tif`)."""
+    parts = PurePath(path).parts
+    if batch in parts[:-1]:
+        return str(PurePath(*parts[parts.index(batch) + 1:]))
     return PurePath(path).name
 
 
+def public_reason(reason: str | None, path: str, batch: str) -> str:
+    """A quarantine reason for the dashboard: the batch's own paths relative to the batch folder,
+    the inbox's relative to the inbox, any other path cut to its name."""
+    text, parts = reason or "no reason given", PurePath(path).parts
+    if batch in parts[:-1]:
+        batch_folder = PurePath(*parts[:parts.index(batch) + 1])
+        for folder in (batch_folder, batch_folder.parents[2] if len(batch_folder.parents) > 2 else None):
+            if folder is not None and str(folder) != "/":
+                text = text.replace(f"{folder}/", "")
+    return without_paths(text)
+
+
 FILTERS = {"human_date": human_date, "number": number, "rate": rate, "percent": format_percent, "plural": plural,
-           "basename": basename, "describe_flag": describe_flag}
+           "describe_flag": describe_flag, "without_paths": without_paths}
 GLOBALS = {"describe_flag": describe_flag, "as_is": str, "STATUS_SYMBOLS": STATUS_SYMBOLS, "RECENT_DAYS": RECENT_DAYS,
            "LONG_DAYS": LONG_DAYS, "AT_RISK_PERCENT": round(AT_RISK_SHARE * 100), "night_chart": night_chart,
-           "projection_note": projection_note, "element_id": element_id}
+           "projection_note": projection_note, "element_id": element_id, "batch_relative": batch_relative,
+           "public_reason": public_reason}

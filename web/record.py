@@ -1,7 +1,8 @@
 """The pages of one record file:
 
 - `/files/<file number>`: its permanent address. Any spelling of the number redirects to the
-  normalized one.
+  normalized one. A number seen twice shows its newest record file, with a notice listing the others.
+- `/records/<file id>`: one record file, where a number has several.
 - `/records/<file id>/pages/<n>`, `/records/<file id>/images/<thumb|page>/<n>`,
   `/records/<file id>/pdf[?download=1]`: a page, its image, the archival PDF.
 
@@ -16,8 +17,9 @@ from fastapi.responses import FileResponse, RedirectResponse, Response
 from store.access import may_see
 from store.catalog import CatalogedFile
 from store.users import User
-from web.archived import ArchivedFile, RecordMissing, canonical_number, page_image, visible_file
+from web.archived import ArchivedFile, RecordMissing, canonical_number, page_image, same_number_visible, visible_file
 from web.reading import audit_denied, audit_read, open_by_id
+from web.served_pdf import served_pdf
 from web.session import require_user
 from web.stores import stores_of
 from web.templating import file_url, render
@@ -40,13 +42,32 @@ def record_file_page(number: str, request: Request, user: User = Depends(require
     if canonical is not None and canonical != number:
         # Any spelling of the number has one address: the normalized number's.
         return RedirectResponse(file_url(canonical), status_code=301)
+    # A number seen twice is two record files: the newest the user may see, with the others listed.
+    visible = same_number_visible(stores.catalog(), canonical, user, stores.settings) if canonical else []
     try:
-        archived = visible_file(stores.home, row, user, stores.settings)
+        archived = visible_file(stores.home, visible[0] if visible else row, user, stores.settings)
     except RecordMissing:
         return _missing(request, user, number, row)
+    return _record_page(request, user, archived, visible)
+
+
+@router.get("/records/{file_id}")
+def record_by_id(file_id: str, request: Request, user: User = Depends(require_user)) -> Response:
+    """One record file of a number seen twice (the permanent address shows the newest)."""
+    archived = _visible_by_id(request, user, file_id)
+    stores = stores_of(request)
+    return _record_page(request, user, archived, same_number_visible(stores.catalog(), archived.file_number, user, stores.settings))
+
+
+def _record_page(request: Request, user: User, archived: ArchivedFile, same_number: list[CatalogedFile]) -> Response:
+    """The record page; `same_number` are the record files with its number the user may see, the
+    newest first (itself among them): the others are listed on it."""
     audit_read(request, user, "view", archived)
-    citations = stores.eoffice().citing(archived.file_number)
-    return render(request, "record.html", {"file": archived, "record": archived.record, "citations": citations})
+    citations = stores_of(request).eoffice().citing(archived.file_number)
+    others = [row for row in same_number if row.file_id != archived.file_id]
+    newest = not same_number or same_number[0].file_id == archived.file_id
+    return render(request, "record.html", {"file": archived, "record": archived.record, "citations": citations,
+                                           "others": others, "newest": newest})
 
 
 @router.get("/records/{file_id}/pages/{page}")
@@ -77,7 +98,8 @@ def pdf_file(file_id: str, request: Request, download: bool = False, user: User 
     if archived.pdf is None:
         return Response("the archival PDF is missing", status_code=404, media_type="text/plain")
     audit_read(request, user, "download" if download else "pdf", archived)
-    return FileResponse(archived.pdf, media_type="application/pdf", filename=f"{archived.file_id}.pdf",
+    served = served_pdf(stores_of(request).home, archived)  # without JavaScript or attachments
+    return FileResponse(served, media_type="application/pdf", filename=f"{archived.file_id}.pdf",
                         content_disposition_type="attachment" if download else "inline",
                         headers={"Cache-Control": "private, no-cache"})
 

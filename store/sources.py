@@ -1,0 +1,131 @@
+"""The catalog's sources: what happened to every file of the inbox (a row of `sources`): waiting,
+done or quarantined, with the reason, and how often a waiting one has failed the same way.
+`store.catalog.Catalog` has these methods; this module only keeps them apart from record files."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from domain.model import SourceFile, Stack
+from domain.text import printable_name
+from store.database import transaction
+
+# How many runs in a row a waiting source failed the same way (`Catalog.mark_failed`).
+SOURCE_FAILURES = """
+ALTER TABLE sources ADD COLUMN failures INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE sources ADD COLUMN failure TEXT;
+"""
+
+# The stack of a source found where no batch holds it (a file at the wrong depth of the inbox),
+# and of any other entry no stack reads (a link, a hidden or special file, a name refused).
+MISPLACED = "(wrong depth)"
+NOT_READ = "(not read)"
+
+
+@dataclass(frozen=True)
+class SourceState:
+    """A scanner file as the catalog knows it (a row of `sources`)."""
+
+    path: str
+    district: str
+    tehsil: str
+    batch: str
+    stack: str
+    sha256: str | None
+    size: int | None
+    state: str
+    reason: str | None
+    updated_at: str
+    failures: int = 0  # runs in a row it failed the same way, while it waits
+    failure: str | None = None  # how it failed (the error's type)
+
+
+_SOURCE_COLUMNS = "path, district, tehsil, batch, stack, sha256, size, state, reason, updated_at"
+
+
+def _key(path: Path) -> str:
+    """A source's row: its path, readable (a name that is not UTF-8 cannot be stored as it is)."""
+    return printable_name(str(path))
+
+
+class SourceStates:
+    """The source-state methods of the catalog, over its connection."""
+
+    db: sqlite3.Connection
+
+    def source(self, path: Path) -> SourceState | None:
+        row = self.db.execute("SELECT * FROM sources WHERE path = ?", (_key(path),)).fetchone()
+        return SourceState(**dict(row)) if row else None
+
+    def is_settled(self, stack: Stack) -> bool:
+        """True when every source of the stack is already done or quarantined with this content:
+        a rerun has nothing to do for it."""
+        for source in stack.sources:
+            known = self.source(source.path)
+            if known is None or known.sha256 != source.sha256 or known.state not in ("done", "quarantined"):
+                return False
+        return True
+
+    def mark_sources(self, stack: Stack, sources: Iterable[SourceFile], state: str, reason: str | None, when: dt.datetime) -> None:
+        batch = stack.batch
+        with transaction(self.db) as db:
+            for source in sources:
+                db.execute(
+                    f"INSERT OR REPLACE INTO sources ({_SOURCE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (_key(source.path), batch.district, batch.tehsil, batch.name, stack.name, source.sha256 or None,
+                     source.size, state, reason, when.isoformat(timespec="seconds")),
+                )
+
+    def mark_failed(self, stack: Stack, failure: str, reason: str, when: dt.datetime) -> int:
+        """The stack's sources wait after a failure of ours; returns how many runs in a row the
+        stack has now failed this same way (`failure`: the error's type)."""
+        batch = stack.batch
+        runs = []
+        with transaction(self.db) as db:
+            for source in stack.sources:
+                row = db.execute("SELECT state, sha256, failures, failure FROM sources WHERE path = ?", (_key(source.path),)).fetchone()
+                same = row is not None and row["state"] == "waiting" and row["failure"] == failure and row["sha256"] == source.sha256
+                runs.append(row["failures"] + 1 if same else 1)
+                db.execute(
+                    f"INSERT OR REPLACE INTO sources ({_SOURCE_COLUMNS}, failures, failure) VALUES (?, ?, ?, ?, ?, ?, ?, 'waiting', ?, ?, ?, ?)",
+                    (_key(source.path), batch.district, batch.tehsil, batch.name, stack.name, source.sha256 or None,
+                     source.size, reason, when.isoformat(timespec="seconds"), runs[-1], failure),
+                )
+        return min(runs, default=0)
+
+    def mark_unread(self, district: str, tehsil: str, batch: str, path: Path, reason: str, when: dt.datetime,
+                    quarantined: bool = False) -> bool:
+        """An entry of the inbox no stack reads: it waits (its reason renewed each run), or is
+        quarantined. Returns whether this is news: not already quarantined for this reason."""
+        if quarantined:
+            known = self.source(path)
+            if known is not None and known.state == "quarantined" and known.reason == reason:
+                return False
+            with transaction(self.db) as db:
+                db.execute(f"INSERT OR REPLACE INTO sources ({_SOURCE_COLUMNS}) VALUES (?, ?, ?, ?, ?, NULL, NULL, 'quarantined', ?, ?)",
+                           (_key(path), district, tehsil, batch, NOT_READ, reason, when.isoformat(timespec="seconds")))
+            return True
+        self.mark_waiting(district, tehsil, batch, NOT_READ, path, reason, when)
+        return True
+
+    def mark_waiting(self, district: str, tehsil: str, batch: str, stack: str, path: Path, reason: str, when: dt.datetime) -> None:
+        """A source still being copied in. Never overwrites a finished source's state."""
+        self.db.execute(
+            "INSERT INTO sources (path, district, tehsil, batch, stack, state, reason, updated_at) "
+            "VALUES (?, ?, ?, ?, ?, 'waiting', ?, ?) "
+            "ON CONFLICT (path) DO UPDATE SET reason = excluded.reason, updated_at = excluded.updated_at "
+            "WHERE sources.state = 'waiting'",
+            (_key(path), district, tehsil, batch, stack, reason, when.isoformat(timespec="seconds")),
+        )
+
+    def forget_misplaced(self, inbox: Path) -> None:
+        """Drop the waiting rows of entries once found under `inbox` that no stack reads (stack
+        MISPLACED or NOT_READ): the night records again those still there, and a file moved to
+        its place is then counted once, where it now is."""
+        prefix = _key(inbox).rstrip("/") + "/"
+        self.db.execute("DELETE FROM sources WHERE state = 'waiting' AND stack IN (?, ?) AND substr(path, 1, ?) = ?",
+                        (MISPLACED, NOT_READ, len(prefix), prefix))
