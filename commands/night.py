@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -30,7 +29,6 @@ def run(
 ) -> None:
     """Process every new batch in the inbox: deskew, read barcodes, OCR, archive, index; then print
     the batch report. Rerunning does no work twice."""
-    os.umask(0o077)  # catalog, index, archive and quarantine: readable by their owner only
     _inbox_folder(inbox)
     settings = load_settings(workers, settle_seconds)
     now = dt.datetime.combine(option_date(as_of), dt.datetime.now().time()) if as_of else dt.datetime.now()  # type: ignore[arg-type]

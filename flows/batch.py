@@ -30,7 +30,7 @@ from prefect.states import Failed, State
 from prefect.task_runners import ThreadPoolTaskRunner
 
 from domain.config import Settings
-from domain.errors import NightEnded, Stopped
+from domain.errors import NightEnded, Stopped, is_disk_full
 from domain.report import BatchReport
 from flows.progress_artifact import publish_progress_artifact
 from night.run import Finished, ProgressHook, StackJob, StackRunner, run_inbox as run_night_inbox, run_stack
@@ -46,12 +46,21 @@ _progress: ContextVar[ProgressHook | None] = ContextVar("daftar_progress", defau
 
 # Each finished stack's result, kept here as well as by Prefect, under the key its task was given:
 # a stack that finished is recorded even when Prefect could not report its end (its API gone at a stop).
-_kept: dict[str, StackResult | None] = {}
+# A full disk is kept as the error, for the night to raise.
+_kept: dict[str, StackResult | BaseException | None] = {}
 
 
 @task(name="process-stack", task_run_name="{job.stack.batch.tehsil}/{job.stack.batch.name}/{job.stack.name}")
 def process_stack_task(job: StackJob, settings: Settings, home: Path, now: dt.datetime, key: str) -> StackResult | None:
-    _kept[key] = result = run_stack(job, settings, home, now)
+    try:
+        _kept[key] = result = run_stack(job, settings, home, now)
+    except Exception as error:
+        if not is_disk_full(error):
+            raise
+        # Handed to the night as data, not raised: a failed task would have Prefect log its
+        # traceback before the night's own message says the disk is full.
+        _kept[key] = error
+        return None
     return result
 
 
@@ -62,7 +71,10 @@ class _Outcome:
 
     def result(self) -> StackResult | None:
         if self.key in _kept:
-            return _kept.pop(self.key)
+            kept = _kept.pop(self.key)
+            if isinstance(kept, BaseException):
+                raise kept
+            return kept
         return self.future.result()
 
 
@@ -87,15 +99,15 @@ def start_local_api() -> bool:
     server = SubprocessASGIServer()
     if server.running:
         return True
+    release = end_with_this_process()  # before the start: a kill while it starts leaves no server
     try:
         server.start()
     except RuntimeError as error:
         server.stop()
         print(f"Prefect's local API did not start ({str(error)[:200]}); the night runs without Prefect", file=sys.stderr)
         return False
-    assert server.server_process is not None
     # Registered after Prefect's own stop of the server, so it runs before it (last in, first out).
-    atexit.register(end_with_this_process(server.server_process.pid))
+    atexit.register(release)
     return True
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+from domain.errors import is_disk_full
 from domain.model import RecordFile, Stack
 from domain.report import BatchReport, ReportLine
 from night.stack import StackResult
@@ -18,8 +19,14 @@ def record_result(catalog: Catalog, home: Path, result: StackResult, now: dt.dat
     """Write what a stack's processing produced into the catalog and the report. Record files are
     entered before their sources are marked done, so a kill in between only repeats work."""
     batch = result.stack.batch
-    for record, archive_dir in zip(result.records, result.archive_dirs):
-        _flag_duplicates(catalog, home, record, archive_dir)
+    try:
+        for record, archive_dir in zip(result.records, result.archive_dirs):
+            _flag_duplicates(catalog, home, record, archive_dir)
+    except Exception as error:
+        if is_disk_full(error):
+            _unarchive_uncataloged(catalog, home, result)
+        raise
+    for record in result.records:
         line = ReportLine(record.district, record.tehsil, batch.name, record.file_number,  # the names as configured
                           f"{len(record.pages)} pages" + (f"; {', '.join(record.flags)}" if record.flags else ""))
         report.done.append(line)
@@ -31,6 +38,16 @@ def record_result(catalog: Catalog, home: Path, result: StackResult, now: dt.dat
         catalog.mark_sources(result.stack, [source], "quarantined", reason, now)
         report.quarantined.append(ReportLine(batch.district, batch.tehsil, batch.name, str(source.path.relative_to(batch.path)), reason))
     catalog.mark_sources(result.stack, result.done, "done", None, now)
+
+
+def _unarchive_uncataloged(catalog: Catalog, home: Path, result: StackResult) -> None:
+    """The disk filled before the catalog took all of a stack's record files: the folders it did
+    not take leave the archive, so that archive and catalog agree (the stack's sources are not
+    done, so the next run makes them again). A folder the catalog already had, from an earlier
+    run of the same stack, stays."""
+    for record, archive_dir in zip(result.records, result.archive_dirs):
+        if catalog.record_file_by_id(record.file_id) is None and (home / archive_dir).exists():
+            archive.remove_record(home, archive_dir)
 
 
 def _flag_duplicates(catalog: Catalog, home: Path, record: RecordFile, archive_dir: str) -> None:

@@ -119,6 +119,29 @@ def run_night(batches: list[Batch], home: Path, settings: Settings, now: dt.date
     return report
 
 
+def _settle(job: StackJob, outcome: Finished, catalog: Catalog, home: Path, settings: Settings, now: dt.datetime,
+            report: BatchReport, index: NightIndexer) -> int:
+    """Record one stack's outcome; 1 when it was abandoned (its sources stay as they were), else 0.
+    Raises a full disk's error, from its processing or its recording."""
+    try:
+        result = outcome.result()
+    except OcrFailed as error:  # the input defeats OCRmyPDF: quarantined with its reason
+        quarantine_stack(catalog, home, job.stack, f"OCR failed: {error}", now, report)
+    except Exception as error:
+        if is_disk_full(error):
+            raise
+        if processes.stop_requested():  # a failure after a stop is the stop's doing
+            return 1
+        # anything else is ours: recorded, retried next run, never fatal
+        retry_stack(catalog, home, job.stack, error, now, report, settings.intake.quarantine_after_failures)
+    else:
+        if result is None:  # abandoned at a stop
+            return 1
+        record_result(catalog, home, result, now, report)
+        index.catch_up()
+    return 0
+
+
 def _recorded(report: BatchReport) -> str:
     return f"{len(report.done)} record files recorded, {len(report.quarantined)} sources quarantined"
 
@@ -190,23 +213,14 @@ def _run_jobs(jobs: list[StackJob], runner: StackRunner, catalog: Catalog, home:
     try:
         for finished, (job, outcome) in enumerate(runner(jobs), 1):
             try:
-                result = outcome.result()
-            except OcrFailed as error:  # the input defeats OCRmyPDF: quarantined with its reason
-                quarantine_stack(catalog, home, job.stack, f"OCR failed: {error}", now, report)
+                left += _settle(job, outcome, catalog, home, settings, now, report, index)
             except Exception as error:
-                if is_disk_full(error):  # not the stack's fault: the others are stopped too
-                    full, left = full or error, left + 1
-                    processes.request_stop("the disk is full")
-                elif processes.stop_requested():  # a failure after a stop is the stop's doing
-                    left += 1
-                else:  # anything else is ours: recorded, retried next run, never fatal
-                    retry_stack(catalog, home, job.stack, error, now, report, settings.intake.quarantine_after_failures)
-            else:
-                if result is None:  # abandoned at a stop: its sources stay as they were
-                    left += 1
-                else:
-                    record_result(catalog, home, result, now, report)
-                    index.catch_up()
+                if not is_disk_full(error):
+                    raise
+                # Not the stack's fault: the others are stopped too, and those that finish still get
+                # recorded, or (the disk still full) taken out of the archive again.
+                full, left = full or error, left + 1
+                processes.request_stop("the disk is full")
             if progress:
                 progress(finished, len(jobs), report.pages)
     except BaseException:

@@ -19,7 +19,7 @@ import tempfile
 import threading
 import time
 from collections import deque
-from concurrent.futures import Future
+from concurrent.futures import Future, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -36,6 +36,7 @@ from pipeline.ocrmypdf import archive_pdf
 from store import archive
 from domain.config import District, Settings
 from night.identity import claim_file_ids, provisional_number
+from night.page_images import set_jpeg_dpi, without_barcodes, write_jpeg
 from pipeline.intake import ManifestEntry, readable_pages
 from domain.model import Barcode, FileNumber, PageRecord, RecordFile, SourceFile, Stack
 from domain.errors import UnreadableSource
@@ -85,6 +86,12 @@ class Draft:
         self.timings[step] = round(self.timings.get(step, 0.0) + seconds, 3)
 
 
+class _PartlyRead(Exception):
+    def __init__(self, source: SourceFile, reason: str):
+        super().__init__(reason)
+        self.source, self.reason = source, reason
+
+
 class StackProcessor:
     def __init__(self, stack: Stack, settings: Settings, home: Path, manifest: dict[str, ManifestEntry], jobs: int):
         self.stack = stack
@@ -99,6 +106,7 @@ class StackProcessor:
         self.read_ahead = threading.BoundedSemaphore(2 * jobs)
         self.work = Path(tempfile.mkdtemp(prefix="stack-", dir=self._work_root()))
         self.drafts: list[Draft] = []
+        self.pages_read = 0
         self._start_new_draft()
         self.result = StackResult(stack)
 
@@ -113,8 +121,7 @@ class StackProcessor:
 
     def run(self, now: dt.datetime) -> StackResult:
         try:
-            for source in self.stack.sources:
-                self._read_source(source)
+            self._read_sources()
             self._assemble(self.draft, wait=True)
             drafts = [d for d in self.drafts if d.pages]
             records = [self._finish(d, i, len(drafts), now) for i, d in enumerate(drafts, 1)]
@@ -130,7 +137,24 @@ class StackProcessor:
 
     # reading ----------------------------------------------------------------------------------
 
+    def _read_sources(self) -> None:
+        """Read every source. One that fails after some of its pages were read is all or nothing:
+        the stack is read again without it (a rare case, so the usual one never decodes twice)."""
+        refused: dict[Path, str] = {}
+        while True:
+            try:
+                for source in self.stack.sources:
+                    if source.path in refused:
+                        self.result.quarantined.append((source, refused[source.path]))
+                    else:
+                        self._read_source(source)
+                return
+            except _PartlyRead as failed:
+                refused[failed.source.path] = failed.reason
+                self._start_over()
+
     def _read_source(self, source: SourceFile) -> None:
+        read_before = self.pages_read
         try:
             readable_pages(source.path, self.settings.intake.max_source_bytes)
             if source.path.suffix.lower() in PDF_SUFFIXES and (texts := pdf_text_layer(source.path)) is not None:
@@ -138,10 +162,21 @@ class StackProcessor:
             else:
                 for page in iter_pages(source.path, self.settings.ocr.dpi, self.settings.intake.max_page_pixels):
                     self._read_page(source, page.index, page.image, page.dpi)
+                    self.pages_read += 1
         except UnreadableSource as error:
+            if self.pages_read > read_before:
+                raise _PartlyRead(source, f"{error} (no page of it kept: a source is archived whole or not at all)") from error
             self.result.quarantined.append((source, str(error)))
             return
         self.result.done.append(source)
+
+    def _start_over(self) -> None:
+        """Forget every page read so far, once the OCR already asked of them is over."""
+        wait([item.ocr for draft in self.drafts for item in draft.pending if item.ocr])
+        shutil.rmtree(self.work, ignore_errors=True)
+        self.work.mkdir()
+        self.drafts, self.pages_read, self.result = [], 0, StackResult(self.stack)
+        self._start_new_draft()
 
     def _born_digital(self, source: SourceFile, texts: list[str]) -> None:
         """A PDF that already has text is not OCRed: it becomes a record file of its own."""
@@ -178,11 +213,13 @@ class StackProcessor:
         )
         if not draft.pages:
             draft.cover_barcodes = barcodes
+        if cleaned.dark:
+            draft.flags.append(f"dark-page: page {page.number}")
         draft.pages.append(page)
         draft.barcodes.extend(barcodes)
         image_path = self.work / f"page-{len(self.drafts):03d}-{page.number:05d}.jpg"
-        cv2.imwrite(str(image_path), cleaned.image, [cv2.IMWRITE_JPEG_QUALITY, JPEG_QUALITY])
-        _set_jpeg_dpi(image_path, dpi)
+        write_jpeg(image_path, cleaned.image, JPEG_QUALITY)
+        set_jpeg_dpi(image_path, dpi)
         future, ocr_path = None, image_path
         if not cleaned.blank:
             languages = languages_for_page(cleaned.script, self.languages)
@@ -190,7 +227,7 @@ class StackProcessor:
             draft.languages.update(languages)
             if barcodes:  # Tesseract's layout analysis takes a label's bars for a picture and drops the text around it
                 ocr_path = image_path.with_name(image_path.stem + "-ocr.jpg")
-                cv2.imwrite(str(ocr_path), _without_barcodes(cleaned.image, barcodes, dpi), [cv2.IMWRITE_JPEG_QUALITY, JPEG_QUALITY])
+                write_jpeg(ocr_path, without_barcodes(cleaned.image, barcodes, dpi), JPEG_QUALITY)
             self.read_ahead.acquire()
             future = self.tesseract.submit(ocr.ocr_page, ocr_path, tuple(languages), self._segmentation(cleaned.script),
                                            dpi, self.settings.ocr.tesseract_timeout)
@@ -356,24 +393,3 @@ def _year(manifest: ManifestEntry | None, number: FileNumber, patterns) -> int |
             year = match.groupdict().get("year")
             return int(year) if year and year.isdigit() else None
     return None
-
-
-def _without_barcodes(image: np.ndarray, barcodes: list[Barcode], dpi: int) -> np.ndarray:
-    """The page with each barcode's bars painted paper-white (a margin of 1/20 inch around)."""
-    copy = image.copy()
-    margin = dpi // 20
-    for barcode in barcodes:
-        left, top, width, height = barcode.box
-        copy[max(0, top - margin):top + height + margin, max(0, left - margin):left + width + margin] = 255
-    return copy
-
-
-def _set_jpeg_dpi(path: Path, dpi: int) -> None:
-    """Write the page's resolution into the JFIF header so the PDF page gets its true size."""
-    data = bytearray(path.read_bytes())
-    if data[2:4] == b"\xff\xe0" and data[6:11] == b"JFIF\x00":
-        data[13] = 1  # units: dots per inch
-        data[14:16] = dpi.to_bytes(2, "big")
-        data[16:18] = dpi.to_bytes(2, "big")
-        path.write_bytes(bytes(data))
-

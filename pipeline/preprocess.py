@@ -41,6 +41,9 @@ COARSE_DPI = 75  # the first sweep over +-15 degrees
 # Ink must be this much darker than the paper: bleed-through from the back of thin paper is
 # a faint grey (20-50 levels darker) and must not count; faded typing is still ~70 darker.
 BLEED_THROUGH_CONTRAST = 60
+# Paper this dark (or ink over most of the page) is no blank back: a page scanned with the lid
+# open, a photocopy gone black. Its words may still be there, so it is OCRed and flagged.
+DARK_PAPER_LEVEL = 64
 SPECK_MM2 = 0.15  # components smaller than this (~0.4 mm across) are dust, not writing
 MIN_ROTATION_DEGREES = 0.05  # smaller corrections only blur the page
 MIN_ORIENTATION_CONFIDENCE = 0.5  # line votes below it ask Tesseract OSD
@@ -64,6 +67,7 @@ class CleanedPage:
     script: str | None  # "Latin" | "Arabic" | "Devanagari" | None (unsure)
     script_confidence: float  # 0..1
     orientation_source: str = "lines"  # "lines" (text-line votes), "osd" (Tesseract) or "none"
+    dark: bool = False  # no paper visible (see DARK_PAPER_LEVEL): never blank, left as it is
 
 
 # --- small binary views of the page ----------------------------------------------------------
@@ -238,6 +242,8 @@ def clean_page(image: np.ndarray, dpi: int, settings: CleaningSettings) -> Clean
     coarse = downscale(small, small_dpi, COARSE_DPI)
     coarse_dpi = dpi * coarse.shape[1] / image.shape[1]
     paper = paper_level(coarse)
+    if paper < DARK_PAPER_LEVEL:  # no ink can be told from such paper: not blank, not turned
+        return CleanedPage(image, 0.0, 0.0, 0, 0.0, False, 1.0, 1.0, None, 0.0, "none", dark=True)
 
     # 1. Scanner margins and punch holes: whitened in the full page and in the small copies.
     page = image

@@ -19,6 +19,7 @@ import signal
 import subprocess
 import sys
 import threading
+import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -131,21 +132,33 @@ def stop_on_signals(at_once: bool) -> Iterator[None]:
             signal.signal(number, handler)
 
 
+# Kills every process that carries this run's marker in its environment: the processes started
+# from the run after the marker was set, found by their environment since their parent may be gone.
 _WATCHDOG = """import os, signal, sys
 if not sys.stdin.buffer.read(1):  # end of input without a word: the process that started us is gone
-    try:
-        os.kill(int(sys.argv[1]), signal.SIGKILL)
-    except OSError:
-        pass
+    marker = b"DAFTAR_RUN_MARKER=" + sys.argv[1].encode()
+    for entry in os.listdir("/proc"):
+        if entry.isdigit() and int(entry) != os.getpid():
+            try:
+                with open(f"/proc/{entry}/environ", "rb") as environ:
+                    if marker in environ.read().split(b"\\0"):
+                        os.kill(int(entry), signal.SIGKILL)
+            except OSError:
+                pass
 """
 
 
-def end_with_this_process(pid: int) -> Callable[[], None]:
-    """Kill process `pid` when this process ends, however it ends (SIGKILL included): a small
-    watchdog holds a pipe from this process and kills `pid` when the pipe closes unannounced.
-    Returns the function that releases the watchdog (for a normal end, before `pid` is stopped)."""
-    watchdog = subprocess.Popen([sys.executable, "-c", _WATCHDOG, str(pid)], stdin=subprocess.PIPE,
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+def end_with_this_process() -> Callable[[], None]:
+    """Kill, when this process ends however it ends (SIGKILL included), every process it starts
+    from now on: they inherit a marker in their environment, and a small watchdog holding a pipe
+    from this process kills them when the pipe closes unannounced. Set up before a child starts,
+    so a kill while it is still starting (Prefect's local API takes seconds) leaves nothing.
+    Returns the function that releases the watchdog (for a normal end, before the children stop)."""
+    marker = uuid.uuid4().hex
+    os.environ["DAFTAR_RUN_MARKER"] = marker
+    watchdog = subprocess.Popen([sys.executable, "-c", _WATCHDOG, marker], stdin=subprocess.PIPE,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+                                env={name: value for name, value in os.environ.items() if name != "DAFTAR_RUN_MARKER"})
 
     def release() -> None:
         try:

@@ -44,6 +44,15 @@ def write_record(home: Path, record: RecordFile, pdf: Path) -> str:
     return str(folder.relative_to(home))
 
 
+def remove_record(home: Path, archive_dir: str) -> None:
+    """Take a record file's folder out of the archive: renamed aside first (in the same folder, so
+    no room is needed), so that it leaves the archive at once and whole, then deleted."""
+    folder = home / archive_dir
+    aside = folder.with_name(f".{folder.name}.removed-{os.getpid()}")
+    os.replace(folder, aside)
+    shutil.rmtree(aside)
+
+
 def read_record(home: Path, archive_dir: str) -> RecordFile:
     data = json.loads((home / archive_dir / RECORD_JSON).read_text(encoding="utf-8"))
     return RecordFile.from_json(data)
@@ -76,8 +85,12 @@ def quarantine_entry(home: Path, district: str, tehsil: str, parts: tuple[str, .
     target.parent.mkdir(parents=True, exist_ok=True)
     if not target.exists():
         tmp = target.with_name(f".{target.name}.tmp-{os.getpid()}")
-        if _copy_regular_file(original, tmp):
-            os.replace(tmp, target)
+        try:
+            if _copy_regular_file(original, tmp):
+                os.replace(tmp, target)
+        except BaseException:  # a full disk (ENOSPC, told by errors.is_disk_full) leaves no half copy
+            tmp.unlink(missing_ok=True)
+            raise
     note = reason if names == tuple(parts) else f"{reason}\noriginal name: {'/'.join(readable)}"
     _atomic_write(target.with_name(target.name + ".reason.txt"), note + "\n")
     return target
@@ -141,7 +154,11 @@ def exclusive_run(home: Path) -> Iterator[None]:
     Re-entrant within a process, so `daftar run` can take the lock before Prefect starts and the
     night inside the flow takes it again. A run killed earlier leaves only its work folder
     behind: it is cleared when the lock is first taken, since nothing in it was ever visible in
-    the archive."""
+    the archive.
+
+    Every night passes here, whoever starts it (`daftar run`, a Prefect worker), so this is where
+    what a run writes (home, catalog, index, archive, quarantine) is made owner-only."""
+    os.umask(0o077)
     home.mkdir(parents=True, exist_ok=True)
     key = str(home.resolve())
     with _held_lock:

@@ -6,6 +6,7 @@ the inbox is read, and every entry of the tree has its row in the catalog."""
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 import os
 import stat
@@ -78,6 +79,29 @@ def pdf_with_undecodable_jbig2(path: Path) -> Path:
         page.Contents = document.make_stream(b"q 200 0 0 100 0 0 cm /Im0 Do Q")
         document.save(path)
     return path
+
+
+def saved(path: Path, page: Image.Image, format: str, **options) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    page.save(path, format=format, dpi=(DPI, DPI), **options)
+    return path
+
+
+def pdf_failing_on_its_second_page(path: Path, scratch: Path) -> Path:
+    """A scanned first page that reads, then a page whose image cannot be decoded."""
+    import img2pdf
+    good = png(scratch / "first.png")
+    with pikepdf.open(pdf_with_undecodable_jbig2(scratch / "bad.pdf")) as bad, pikepdf.open(io.BytesIO(img2pdf.convert(str(good)))) as document:
+        document.pages.append(bad.pages[0])
+        document.save(path)
+    return path
+
+
+def pdf_with_a_broken_xref(path: Path, scratch: Path) -> Path:
+    import img2pdf
+    data = img2pdf.convert(str(png(scratch / "xref.png")))
+    at = data.rindex(b"startxref")
+    return write(path, data[:at] + b"startxref\n999999\n%%EOF\n")
 
 
 def write(path: Path, data: bytes) -> Path:
@@ -161,6 +185,28 @@ def build_corpus(root: Path) -> tuple[Path, dict[str, tuple[Path, str, str]]]:
         f"_loose,,{'x' * 600},1987\n").encode()), "done", "row 2 skipped: year 99999999999999999999 is not a year")
     kind("manifest not UTF-8", write(night2 / "manifest.csv", b"source,title\nscan_0001.png,\xff\xfe bad\n"), "quarantined", "not UTF-8")
     kind("page of a batch with a bad manifest", png(night2 / "scan_0001.png"), "done")
+    # more odd pages and files, as scanners and people make them
+    night3 = inbox / "anantnag" / "kokernag" / "night-3"
+    kind("all-black page", png(night3 / "black.png", Image.new("L", (450, 150), 0)), "done")
+    kind("PDF failing on its second page", pdf_failing_on_its_second_page(night3 / "two.pdf", root), "quarantined", "no page of it kept")
+    kind("zero-byte TIFF", write(night3 / "zero.tif", b""), "quarantined", "empty file")
+    kind("truncated JPEG", write(night3 / "cut.jpg", saved(root / "whole.jpg", text_page(), "JPEG").read_bytes()[:400]), "quarantined", "not a readable image")
+    kind("PNG named .tif", png(night3 / "png.tif"), "done")
+    kind("PDF with a broken xref", pdf_with_a_broken_xref(night3 / "xref.pdf", root), "done")
+    kind("16-bit TIFF", saved(night3 / "deep.tif", text_page("I;16"), "TIFF"), "done")
+    kind("CMYK JPEG", saved(night3 / "cmyk.jpg", text_page().convert("CMYK"), "JPEG"), "done")
+    kind("1-bit Group 4 TIFF", saved(night3 / "g4.tif", text_page().convert("1"), "TIFF", compression="group4"), "done")
+    kind("GIF", saved(night3 / "page.gif", text_page(), "GIF"), "quarantined", "unsupported file type .gif")
+    kind("BMP", saved(night3 / "page.bmp", text_page(), "BMP"), "quarantined", "unsupported file type .bmp")
+    kind("WebP", saved(night3 / "page.webp", text_page(), "WEBP"), "quarantined", "unsupported file type .webp")
+    kind("text file named .pdf", write(night3 / "letter.pdf", b"Dear Sir, please find attached.\n"), "quarantined", "corrupt PDF")
+    kind("name of only spaces", png(night3 / "   "), "quarantined", "unsupported file type")
+    kind("name with a newline", png(night3 / "scan\n0001.png"), "done")
+    kind("JPEG named .png", saved(night3 / "jpeg.png", text_page(), "JPEG"), "done")
+    kind("grey JPEG with alpha-less RGB", saved(night3 / "rgb.jpg", text_page().convert("RGB"), "JPEG"), "done")
+    kind("LZW TIFF of two pages", saved(night3 / "lzw.tif", text_page(), "TIFF", compression="tiff_lzw", save_all=True,
+                                        append_images=[text_page()]), "done")
+    kind("a very deep folder", png(night3.joinpath(*["deep"] * 30, "0001.png")), "waiting", "inside the stack folder deep")
     return inbox, kinds
 
 
@@ -179,7 +225,7 @@ def test_one_night_over_every_bad_input_ends_each_in_a_state_a_person_can_see(tm
     # GIVEN an inbox with every kind of odd or broken input, next to a folder outside it
     inbox, kinds = build_corpus(tmp_path)
     home = tmp_path / "home"
-    assert len(kinds) >= 30
+    assert len(kinds) >= 60
     before = tree(inbox)
 
     # WHEN one night runs over it with the real pipeline
@@ -218,6 +264,12 @@ def test_one_night_over_every_bad_input_ends_each_in_a_state_a_person_can_see(tm
     good = ("scan_0001.png", "scan_0002.png", "scan_0003.png", "scan_0004.png", "scan_0008.png")
     assert {name: pages[name]["blank"] for name in good} == dict.fromkeys(good, False)
     assert "stack.tif" not in pages and "خسرہ.png" in pages
+    # AND a source failing on a later page is archived whole or not at all; an all-black page is OCRed, flagged dark
+    night3 = {source["path"]: row for row in records if row.batch == "night-3"
+              for source in json.loads((home / row.archive_dir / "record.json").read_text())["sources"]}
+    assert "two.pdf" not in night3
+    black = json.loads((home / night3["black.png"].archive_dir / "record.json").read_text())
+    assert any(flag.startswith("dark-page") for flag in black["flags"]) and not black["pages"][0]["blank"]
     # AND the report says it all: the bad manifest row flagged, the links quarantined
     assert any(line.what == "manifest.csv" and "row 2 skipped" in line.detail for line in report.flagged)
     assert {line.what for line in report.quarantined} >= {"anantnag/kokernag/night-1/link-to-etcpasswd.lnk", "anantnag/linked-tehsil"}
@@ -263,3 +315,25 @@ def test_pages_too_small_to_be_paper_are_refused_before_they_are_read(tmp_path, 
     # WHEN its pages are counted THEN it is refused, saying why
     with pytest.raises(UnreadableSource, match="too small to be a scanned page"):
         page_count(path)
+
+
+def test_a_quarantine_copy_that_fills_the_disk_leaves_no_half_file_and_says_disk_full(tmp_path, monkeypatch):
+    # GIVEN a bad file, and a disk that fills up half way through copying it (a fake: one function's test)
+    import errno
+    import shutil
+    from domain.errors import is_disk_full
+    from store import archive
+    original = write(tmp_path / "inbox" / "bad.pdf", b"%PDF-1.4\n" + b"x" * 4096)
+
+    def fill_up(reading, writing, length=0):
+        writing.write(reading.read(1000))
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(shutil, "copyfileobj", fill_up)
+    # WHEN it is quarantined THEN the error is a full disk's
+    with pytest.raises(OSError) as raised:
+        archive.quarantine_entry(tmp_path / "home", "anantnag", "kokernag", ("night-1", "bad.pdf"), original, "corrupt PDF")
+    assert is_disk_full(raised.value)
+    # AND no half-written copy is left in the quarantine, the original untouched
+    assert [p.name for p in (tmp_path / "home" / "quarantine").rglob("*") if p.is_file()] == []
+    assert original.read_bytes().startswith(b"%PDF-1.4\n")

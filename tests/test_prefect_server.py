@@ -91,7 +91,9 @@ def prefect_server(tmp_path: Path) -> Iterator[tuple[Processes, httpx.Client]]:
     try:
         server = processes.start("server", str(BIN / "prefect"), "server", "start", "--host", "127.0.0.1",
                                  "--port", str(port), "--no-ui")
-        with httpx.Client(base_url=env["PREFECT_API_URL"], timeout=30) as api:
+        # a fresh connection each request: reusing one the server just closed as idle resets it
+        limits = httpx.Limits(max_keepalive_connections=0)
+        with httpx.Client(base_url=env["PREFECT_API_URL"], timeout=30, limits=limits) as api:
             _wait(lambda: server.poll() is not None or _answers(api), 90, "the Prefect server to answer")
             assert server.poll() is None, processes.log("server")
             yield processes, api

@@ -150,6 +150,31 @@ def test_corpus_skewed_scans_are_deskewed(name, angle):
     assert abs(clean_page(cleaned.image, page.dpi, SETTINGS).skew_degrees) < 0.15  # real scan, 150 dpi
 
 
+@pytest.mark.parametrize("paper", [0, 40])
+def test_a_page_with_no_paper_visible_is_dark_never_blank(paper):
+    # GIVEN an all-black page, and a dark grey one with faint words on it
+    page = np.full((300, 450), paper, np.uint8)
+    page[100:120, 50:400] = paper + 15
+    # WHEN it is cleaned
+    cleaned = clean_page(page, 150, SETTINGS)
+    # THEN it is not blank but dark, and left as it was for OCR
+    assert (cleaned.blank, cleaned.dark) == (False, True)
+    assert np.array_equal(cleaned.image, page)
+
+
+def test_a_page_mostly_covered_in_ink_is_dark_never_blank():
+    # GIVEN a page whose ink covers nine tenths of it (a thick photocopy)
+    page = np.full((300, 450), 20, np.uint8)
+    page[:30] = PAPER
+    # WHEN it is cleaned THEN it is dark, not blank
+    assert clean_page(page, 150, SETTINGS).dark
+
+
+def test_a_white_page_is_blank_and_not_dark():
+    cleaned = clean_page(np.full((300, 450), PAPER, np.uint8), 150, SETTINGS)
+    assert (cleaned.blank, cleaned.dark) == (True, False)
+
+
 @needs_corpus
 def test_corpus_blank_page_is_blank_and_text_page_is_not():
     blank = next(iter_pages(SCANS / "blank.pdf", 100))

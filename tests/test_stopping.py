@@ -7,6 +7,8 @@ environment, so a mark put there finds whatever of it is still alive."""
 
 from __future__ import annotations
 
+import datetime as dt
+import errno
 import fcntl
 import os
 import random
@@ -19,8 +21,16 @@ from pathlib import Path
 
 import pytest
 
+from domain.config import Settings
+from domain.model import Batch, Stack
+from domain.report import BatchReport
+from night.outcome import record_result
+from night.run import run_inbox
+from night.stack import StackResult
+from store.archive import write_record
 from store.catalog import Catalog
 from tests.conftest import ROOT, SAMPLES, copy_stack
+from tests.web_fixtures import make_pdf, record_file
 
 PAGES = SAMPLES / "inbox" / "anantnag" / "bijbehara" / "2026-11-20"
 PAGES_WITHOUT_BARCODES = ("0002", "0003", "0006", "0007", "0010")  # one record file each
@@ -184,6 +194,51 @@ def test_sigkill_at_random_moments_leaves_no_program_behind_and_the_rerun_finish
     assert rerun.survivors() == []
 
 
+def test_a_night_started_without_daftar_run_still_writes_owner_only_files(tmp_path: Path) -> None:
+    # GIVEN a process with a permissive umask, as a Prefect worker's, and a batch still being copied in
+    batch = tmp_path / "inbox" / "anantnag" / "bijbehara" / "2026-11-22"
+    batch.mkdir(parents=True)
+    (batch / "scan_0001.tif").write_bytes(b"II*\x00")
+    home = tmp_path / "home"
+    loaded = Settings.load()
+    settings = loaded.model_copy(update={"intake": loaded.intake.model_copy(update={"settle_seconds": 3600}),
+                                         "index": loaded.index.model_copy(update={"backend": "embedded"})})
+    previous = os.umask(0o022)
+    try:
+        # WHEN the night runs in it (the worker calls the night directly, not the command)
+        run_inbox(tmp_path / "inbox", home, settings, dt.datetime(2026, 11, 22, 23, 0))
+    finally:
+        os.umask(previous)
+    # THEN everything the night made under the home is the owner's only
+    made = [home, *home.rglob("*")]
+    assert any(path.name == "catalog.sqlite" for path in made)
+    for path in made:
+        assert path.stat().st_mode & 0o077 == 0, f"{path} is {oct(path.stat().st_mode)}"
+
+
+def test_a_record_file_the_full_catalog_cannot_take_leaves_the_archive(tmp_path: Path, monkeypatch) -> None:
+    # GIVEN a stack's two record files in the archive, and a catalog with room for the first only
+    home = tmp_path / "home"
+    records = [record_file(f"REV/TSL-05/1987/00{n}", "bijbehara", None, 1987, "t", ["text"]) for n in (41, 42)]
+    dirs = [write_record(home, record, make_pdf(tmp_path / f"{record.file_id}.pdf", ["text"])) for record in records]
+    stack = Stack(Batch("anantnag", "bijbehara", "2026-11-22", tmp_path / "inbox"), "stack", ())
+    catalog = Catalog.open(home)
+    enter = catalog.record_done
+
+    def full_after_one(record, archive_dir):
+        if record is records[1]:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        enter(record, archive_dir)
+
+    monkeypatch.setattr(catalog, "record_done", full_after_one)
+    # WHEN the stack is recorded, THEN the disk's error is raised
+    with pytest.raises(OSError):
+        record_result(catalog, home, StackResult(stack, records, dirs), dt.datetime(2026, 11, 22, 23, 0), BatchReport())
+    # AND the archive holds exactly what the catalog holds, nothing set aside left behind
+    assert set(catalog.all_archive_dirs()) == {dirs[0]} == set(archived(home))
+    catalog.close()
+
+
 @pytest.fixture
 def small_disk(tmp_path):
     """A 800 KiB file system for the home: room for the catalog and one or two record files."""
@@ -206,9 +261,12 @@ def test_full_disk_ends_the_night_with_exit_11_and_the_rerun_completes(tmp_path,
     # THEN it stops with exit 11 and a clear message, leaving no half-written file
     assert run.wait(timeout=300) == 11, run.stderr[-2000:]
     assert "error: no room left on the disk" in run.stderr
+    assert "Traceback" not in run.stderr and "Failed" not in run.stderr, run.stderr[-2000:]  # the night's message alone
     assert [p for p in home.rglob("*") if ".tmp-" in p.name] == []
     for record in (home / "archive").rglob("record.json"):
         assert any(record.parent.glob("*.pdf"))
+    # AND archive and catalog agree: a record file the catalog had no room for left the archive too
+    assert set(archived(home)) == cataloged(home)
     assert run.survivors() == []
 
     # WHEN room is made and the night runs again, THEN it completes

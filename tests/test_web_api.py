@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
+import shutil
+from pathlib import Path
 
 from fastapi.testclient import TestClient
 
 from store.audit import AuditLog
 from store.users import issue_token
-from tests.web_fixtures import KOKERNAG_CASE, MUTATION, WebArchive, log_in
+from tests.web_fixtures import KOKERNAG_CASE, MUTATION, WebArchive, archive_record, log_in, record_file
+from web.app import create_app
 
 
 def bearer(web_archive: WebArchive, name: str) -> dict[str, str]:
@@ -59,6 +63,26 @@ def test_any_spelling_redirects_to_the_normalized_api_address(app_client: TestCl
     response = app_client.get("/api/files/rev-tsl-05-1987-42", headers=bearer(web_archive, "bashir"))
     assert response.status_code == 301 and response.headers["location"] == "/api/files/REV/TSL-05/1987/0042"
     assert app_client.get("/api/files/REV/TSL-05/2020/0999", headers=bearer(web_archive, "bashir")).status_code == 404
+
+
+def test_a_number_seen_twice_lists_the_other_record_files_the_user_may_see(web_archive: WebArchive, tmp_path: Path) -> None:
+    # GIVEN the mutation's number seen again, on a restricted court file of kokernag (a home of its own)
+    home = tmp_path / "home"
+    shutil.copytree(web_archive.home, home)
+    again = dataclasses.replace(record_file(MUTATION, "kokernag", "court-case", 1987, "Again", ["Same number, other file"]),
+                                file_id="REV_TSL-05_1987_0042-kokernag")
+    archive_record(home, web_archive.settings, again)
+    with TestClient(create_app(home, web_archive.settings), follow_redirects=False) as client:
+        # WHEN the district collector, who may see both, asks for the number
+        both = client.get(f"/api/files/{MUTATION}", headers={"Authorization": f"Bearer {issue_token(home, 'dc-anantnag')}"}).json()
+        # AND bijbehara's keeper, who may not see kokernag's court files, does too
+        own = client.get(f"/api/files/{MUTATION}", headers={"Authorization": f"Bearer {issue_token(home, 'bashir')}"}).json()
+    # THEN the collector gets the newest and the other one listed with its address
+    assert both["file_id"] == again.file_id
+    assert both["same_number"] == [{"file_id": "REV_TSL-05_1987_0042", "tehsil": "bijbehara", "batch": "2026-11-20",
+                                    "url": "/records/REV_TSL-05_1987_0042"}]
+    # AND the keeper gets only the one he may see, with no other listed
+    assert own["file_id"] == "REV_TSL-05_1987_0042" and own["same_number"] == []
 
 
 def test_page_text_in_logical_order(app_client: TestClient, web_archive: WebArchive) -> None:

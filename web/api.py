@@ -16,7 +16,7 @@ from pydantic import BaseModel, Field
 from indexers import IndexUnavailable
 from store.access import may_see
 from store.users import User
-from web.archived import RecordMissing, canonical_number
+from web.archived import RecordMissing, canonical_number, same_number_visible
 from web.finder import find_files, query_from_params
 from web.reading import audit_read, open_by_id, open_visible, visible_citations
 from web.session import require_api_user
@@ -77,6 +77,13 @@ class PageOut(BaseModel):
     text_url: str
 
 
+class SameNumberOut(BaseModel):
+    file_id: str
+    tehsil: str
+    batch: str
+    url: str = Field(description="the page of this record file")
+
+
 class RecordFileOut(BaseModel):
     file_number: str
     file_id: str
@@ -96,6 +103,8 @@ class RecordFileOut(BaseModel):
     pdf_url: str | None = Field(description="the archival PDF (add ?download=1 to save it)")
     pages: list[PageOut]
     eoffice: list[CitationOut] = Field(description="e-Office files citing this record file")
+    same_number: list[SameNumberOut] = Field(description="the other record files with this number that you may see "
+                                                         "(a number seen twice, in two batches or tehsils), newest first")
 
 
 class PageText(BaseModel):
@@ -174,8 +183,10 @@ def api_record_file(number: str, request: Request, user: User = Depends(require_
     canonical, row = canonical_number(number, stores.catalog(), stores.settings)
     if canonical is not None and canonical != number:
         return RedirectResponse(api_file_url(canonical), status_code=301)
+    # A number seen twice is two record files: the newest the user may see, as on its page, with the others listed.
+    visible = same_number_visible(stores.catalog(), canonical, user, stores.settings) if canonical else []
     try:
-        archived = open_visible(request, user, row, via="api")
+        archived = open_visible(request, user, visible[0] if visible else row, via="api")
     except RecordMissing:
         raise HTTPException(404, f"no record file {number}") from None
     audit_read(request, user, "view", archived, via="api")
@@ -194,6 +205,8 @@ def api_record_file(number: str, request: Request, user: User = Depends(require_
         eoffice=[CitationOut(efile_number=c.efile_number, subject=c.subject, date=c.date, url=eoffice_url(c.efile_number),
                              api_url="/api" + eoffice_url(c.efile_number))
                  for c in stores.eoffice().citing(record.file_number)],
+        same_number=[SameNumberOut(file_id=other.file_id, tehsil=other.tehsil, batch=other.batch, url=f"/records/{other.file_id}")
+                     for other in visible if other.file_id != record.file_id],
     )
 
 

@@ -49,6 +49,7 @@ FLAG_LABELS = {
     "low-ocr-confidence": "low OCR confidence",
     "text-layer-missing": "pages without text",
     "blank-pages": "blank pages",
+    "dark-page": "page too dark to see the paper",
 }
 
 
