@@ -7,7 +7,16 @@ from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
-from commands.common import HomeOption, JsonOption, add_row, console, inbox_folder, new_table, print_json, with_overrides
+from commands.common import (
+    HomeOption,
+    JsonOption,
+    add_row,
+    console,
+    inbox_folder,
+    new_table,
+    print_json,
+    with_overrides,
+)
 from domain.config import home_dir, load_checked
 from domain.errors import ConfigInvalid
 

@@ -19,7 +19,14 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator, model_validator
 
-from domain.config_files import ConfigProblem, YamlDocument, describe_problems, field_path, read_yaml, validation_problems
+from domain.config_files import (
+    ConfigProblem,
+    YamlDocument,
+    describe_problems,
+    field_path,
+    read_yaml,
+    validation_problems,
+)
 from domain.errors import ConfigInvalid
 
 CONFIG_DIR = Path(__file__).resolve().parent.parent / "configs"

@@ -33,7 +33,8 @@ from domain.config import Settings
 from domain.errors import NightEnded, Stopped, is_disk_full
 from domain.report import BatchReport
 from flows.progress_artifact import publish_progress_artifact
-from night.run import Finished, ProgressHook, StackJob, StackRunner, run_inbox as run_night_inbox, run_stack
+from night.run import Finished, ProgressHook, StackJob, StackRunner, run_stack
+from night.run import run_inbox as run_night_inbox
 from night.stack import StackResult
 from pipeline.processes import end_with_this_process
 

@@ -26,6 +26,7 @@ import Stemmer
 
 from domain.text import fold
 
+
 # A word: letters and digits of any script with their combining marks (a Devanagari vowel sign
 # is a mark: without them "स्थायी" would be split), and the joiners Urdu writes inside words.
 def _ranges(codes: list[int]) -> str:

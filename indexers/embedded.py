@@ -14,7 +14,17 @@ from pathlib import Path
 from typing import Any
 
 from domain.model import RecordFile
-from indexers.analysis import MAX_EXPANSIONS, Clause, distance, is_close, matcher, parse_query, terms, tolerance, tolerant_words
+from indexers.analysis import (
+    MAX_EXPANSIONS,
+    Clause,
+    distance,
+    is_close,
+    matcher,
+    parse_query,
+    terms,
+    tolerance,
+    tolerant_words,
+)
 from indexers.base import SearchHit, SearchQuery, SearchResult, Visibility
 from indexers.snippets import snippet
 from store.database import open_database, transaction

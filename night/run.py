@@ -31,8 +31,18 @@ from night.indexing import NightIndexer
 from night.outcome import quarantine_stack, record_result, retry_stack
 from night.stack import StackResult, process_stack
 from pipeline import processes
-from pipeline.intake import (MANIFEST, NO_PLACE, Manifest, ManifestEntry, Unread, discover_batches, fingerprint, plan_batch,
-                             read_manifest, unread_entries)
+from pipeline.intake import (
+    MANIFEST,
+    NO_PLACE,
+    Manifest,
+    ManifestEntry,
+    Unread,
+    discover_batches,
+    fingerprint,
+    plan_batch,
+    read_manifest,
+    unread_entries,
+)
 from store import archive
 from store.archive import exclusive_run
 from store.catalog import Catalog

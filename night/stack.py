@@ -26,22 +26,22 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from extractors.barcodes import read_barcodes
+from domain.config import District, Settings
+from domain.errors import UnreadableSource
 from domain.file_numbers import normalize_file_number, read_file_number
+from domain.model import Barcode, FileNumber, PageRecord, RecordFile, SourceFile, Stack
+from extractors.barcodes import read_barcodes
 from extractors.file_numbers import (choose_file_number, file_numbers_from_barcodes, find_file_numbers, generic_flag,
                                      generic_numbers_from_barcodes, is_separator)
 from extractors.metadata import record_type, title_from_text
-from pipeline import ocr
-from pipeline.ocrmypdf import archive_pdf
-from store import archive
-from domain.config import District, Settings
 from night.identity import claim_file_ids, provisional_number
 from night.page_images import set_jpeg_dpi, without_barcodes, write_jpeg
+from pipeline import ocr
 from pipeline.intake import ManifestEntry, readable_pages
-from domain.model import Barcode, FileNumber, PageRecord, RecordFile, SourceFile, Stack
-from domain.errors import UnreadableSource
+from pipeline.ocrmypdf import archive_pdf
 from pipeline.pages import PDF_SUFFIXES, iter_pages, pdf_text_layer
 from pipeline.preprocess import clean_page, languages_for_page
+from store import archive
 
 cv2.setNumThreads(1)  # pages run in parallel already; OpenCV's own threads would only contend
 CHUNK_PAGES = 32  # pages held in memory while the PDF is assembled

@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from domain.errors import UnreadableSource
-from domain.text import printable_name
 from domain.model import Batch, SourceFile, Stack
+from domain.text import printable_name
 from pipeline.pages import IMAGE_SUFFIXES, page_count
 
 MANIFEST = "manifest.csv"

@@ -15,8 +15,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from domain.config import name_key
-from domain.model import Batch, RecordFile, SourceFile
 from domain.errors import HomeBusy
+from domain.model import Batch, RecordFile, SourceFile
 from domain.text import printable_name
 
 RECORD_JSON = "record.json"

@@ -7,7 +7,6 @@ waits to be indexed. The search index is derived from the archive and can be reb
 
 from __future__ import annotations
 
-import datetime as dt
 import itertools
 import json
 import sqlite3

@@ -25,10 +25,10 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from domain.config import Settings
 from domain.errors import BadInput
 from domain.file_numbers import clean_value, file_number_spellings
 from store.catalog import Catalog
-from domain.config import Settings
 from store.database import open_database, transaction
 
 SCHEMA = """

@@ -12,9 +12,9 @@ from pathlib import Path
 
 from fastapi import Request
 
+from domain.config import Settings
 from indexers import Index, open_index
 from store.audit import AuditLog
-from domain.config import Settings
 from store.catalog import Catalog
 from store.eoffice import EOfficeLinks
 from store.users import UserStore

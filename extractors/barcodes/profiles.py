@@ -6,7 +6,14 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from extractors.barcodes.decoders import CHECKED_SYMBOLOGIES, ZBAR_LINEAR_SYMBOLS, ZXING_LINEAR_FORMATS, Reading, pyzbar_readings, zxing_readings
+from extractors.barcodes.decoders import (
+    CHECKED_SYMBOLOGIES,
+    ZBAR_LINEAR_SYMBOLS,
+    ZXING_LINEAR_FORMATS,
+    Reading,
+    pyzbar_readings,
+    zxing_readings,
+)
 
 # Bands of the bars' height averaged into one profile each, as fractions from the top.
 PROFILE_BANDS = ((0.1, 0.9), (0.05, 0.35), (0.35, 0.65), (0.65, 0.95))

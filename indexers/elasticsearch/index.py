@@ -11,7 +11,16 @@ from elasticsearch import ApiError, Elasticsearch, TransportError, helpers
 from domain.config import ElasticsearchSettings
 from domain.errors import IndexUnavailable
 from domain.model import RecordFile
-from indexers.analysis import FUZZY_PREFIX, MAX_EXPANSIONS, Clause, Matcher, matcher, parse_query, tolerance, tolerant_words
+from indexers.analysis import (
+    FUZZY_PREFIX,
+    MAX_EXPANSIONS,
+    Clause,
+    Matcher,
+    matcher,
+    parse_query,
+    tolerance,
+    tolerant_words,
+)
 from indexers.base import SearchHit, SearchQuery, SearchResult, Visibility
 from indexers.elasticsearch.bulk import Action, BulkPolicy, batches, send_batch, unavailable
 from indexers.elasticsearch.documents import file_document, file_number_key, page_documents
