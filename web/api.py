@@ -16,7 +16,7 @@ from pydantic import BaseModel, Field
 from indexers import IndexUnavailable
 from store.access import may_see
 from store.users import User
-from web.archived import RecordMissing, canonical_number, same_number_visible
+from web.archived import RecordMissing, canonical_number, look_up_number
 from web.finder import find_files, query_from_params
 from web.reading import audit_read, open_by_id, open_visible, visible_citations
 from web.session import require_api_user
@@ -180,13 +180,11 @@ def api_record_file(number: str, request: Request, user: User = Depends(require_
     """The record file's metadata, the address of its archival PDF, its pages and the e-Office
     files that cite it. The address stays the same when the archive is re-indexed."""
     stores = stores_of(request)
-    canonical, row = canonical_number(number, stores.catalog(), stores.settings)
-    if canonical is not None and canonical != number:
-        return RedirectResponse(api_file_url(canonical), status_code=301)
-    # A number seen twice is two record files: the newest the user may see, as on its page, with the others listed.
-    visible = same_number_visible(stores.catalog(), canonical, user, stores.settings) if canonical else []
-    try:
-        archived = open_visible(request, user, visible[0] if visible else row, via="api")
+    found = look_up_number(number, stores.catalog(), user, stores.settings)
+    if found.canonical is not None and found.canonical != number:
+        return RedirectResponse(api_file_url(found.canonical), status_code=301)
+    try:  # the newest the user may see, as on its page, with the others listed
+        archived = open_visible(request, user, found.chosen, via="api")
     except RecordMissing:
         raise HTTPException(404, f"no record file {number}") from None
     audit_read(request, user, "view", archived, via="api")
@@ -206,7 +204,7 @@ def api_record_file(number: str, request: Request, user: User = Depends(require_
                              api_url="/api" + eoffice_url(c.efile_number))
                  for c in stores.eoffice().citing(record.file_number)],
         same_number=[SameNumberOut(file_id=other.file_id, tehsil=other.tehsil, batch=other.batch, url=f"/records/{other.file_id}")
-                     for other in visible if other.file_id != record.file_id],
+                     for other in found.visible if other.file_id != record.file_id],
     )
 
 

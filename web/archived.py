@@ -91,6 +91,27 @@ def same_number_visible(catalog: Catalog, file_number: str, user: User, settings
     return [row for row in catalog.same_number(file_number) if may_see(user, row, settings)]
 
 
+@dataclass(frozen=True)
+class NumberLookup:
+    """What a typed number names: its canonical spelling, the catalog row it names, and every
+    record file with that number the user may see, newest first (a number seen twice is two files)."""
+
+    canonical: str | None
+    row: CatalogedFile | None
+    visible: list[CatalogedFile]
+
+    @property
+    def chosen(self) -> CatalogedFile | None:
+        """The file the number's address shows: the newest the user may see."""
+        return self.visible[0] if self.visible else self.row
+
+
+def look_up_number(raw: str, catalog: Catalog, user: User, settings: Settings) -> NumberLookup:
+    canonical, row = canonical_number(raw, catalog, settings)
+    visible = same_number_visible(catalog, canonical, user, settings) if canonical else []
+    return NumberLookup(canonical, row, visible)
+
+
 def row_by_file_id(catalog: Catalog, file_id: str) -> CatalogedFile | None:
     """The catalog row of an archive folder name; None for anything that is not one."""
     if not FILE_ID.match(file_id) or file_id in (".", ".."):

@@ -17,7 +17,7 @@ from fastapi.responses import FileResponse, RedirectResponse, Response
 from store.access import may_see
 from store.catalog import CatalogedFile
 from store.users import User
-from web.archived import ArchivedFile, RecordMissing, canonical_number, page_image, same_number_visible, visible_file
+from web.archived import ArchivedFile, RecordMissing, look_up_number, page_image, same_number_visible, visible_file
 from web.reading import audit_denied, audit_read, open_by_id
 from web.served_pdf import served_pdf
 from web.session import require_user
@@ -38,17 +38,15 @@ def not_visible_handler(request: Request, exc: NotVisible) -> Response:
 @router.get("/files/{number:path}")
 def record_file_page(number: str, request: Request, user: User = Depends(require_user)) -> Response:
     stores = stores_of(request)
-    canonical, row = canonical_number(number, stores.catalog(), stores.settings)
-    if canonical is not None and canonical != number:
+    found = look_up_number(number, stores.catalog(), user, stores.settings)
+    if found.canonical is not None and found.canonical != number:
         # Any spelling of the number has one address: the normalized number's.
-        return RedirectResponse(file_url(canonical), status_code=301)
-    # A number seen twice is two record files: the newest the user may see, with the others listed.
-    visible = same_number_visible(stores.catalog(), canonical, user, stores.settings) if canonical else []
+        return RedirectResponse(file_url(found.canonical), status_code=301)
     try:
-        archived = visible_file(stores.home, visible[0] if visible else row, user, stores.settings)
+        archived = visible_file(stores.home, found.chosen, user, stores.settings)
     except RecordMissing:
-        return _missing(request, user, number, row)
-    return _record_page(request, user, archived, visible)
+        return _missing(request, user, number, found.row)
+    return _record_page(request, user, archived, found.visible)
 
 
 @router.get("/records/{file_id}")
