@@ -13,7 +13,6 @@ The steps, in order:
 from __future__ import annotations
 
 import datetime as dt
-import re
 import shutil
 import tempfile
 import threading
@@ -28,15 +27,14 @@ import numpy as np
 
 from domain.config import District, Settings
 from domain.errors import UnreadableSource
-from domain.file_numbers import normalize_file_number, read_file_number
-from domain.model import Barcode, FileNumber, PageRecord, RecordFile, SourceFile, Stack
+from domain.model import Barcode, PageRecord, RecordFile, SourceFile, Stack
 from extractors.barcodes import read_barcodes
-from extractors.file_numbers import (choose_file_number, file_numbers_from_barcodes, find_file_numbers, generic_flag,
-                                     generic_numbers_from_barcodes, is_separator)
+from extractors.file_numbers import is_separator
 from extractors.metadata import record_type, title_from_text
-from night.identity import claim_file_ids, provisional_number
+from night.identity import claim_file_ids
+from night.numbering import choose_number, manifest_entry, record_year
 from night.page_images import set_jpeg_dpi, without_barcodes, write_jpeg
-from pipeline import ocr
+from pipeline import archival_pdf, ocr
 from pipeline.intake import ManifestEntry, readable_pages
 from pipeline.ocrmypdf import archive_pdf
 from pipeline.pages import PDF_SUFFIXES, iter_pages, pdf_text_layer
@@ -71,7 +69,7 @@ class PendingPage:
 class Draft:
     """A record file being assembled: its pages so far, in order, and its PDF being built."""
 
-    pdf: ocr.PdfAssembler
+    pdf: archival_pdf.PdfAssembler
     pages: list[PageRecord] = field(default_factory=list)
     barcodes: list[Barcode] = field(default_factory=list)
     cover_barcodes: list[Barcode] = field(default_factory=list)  # on its first page: the label
@@ -243,7 +241,7 @@ class StackProcessor:
     def _start_new_draft(self) -> None:
         if self.drafts:
             self._assemble(self.draft, wait=True)
-        self.drafts.append(Draft(pdf=ocr.PdfAssembler(self.work, f"file-{len(self.drafts) + 1:03d}", CHUNK_PAGES)))
+        self.drafts.append(Draft(pdf=archival_pdf.PdfAssembler(self.work, f"file-{len(self.drafts) + 1:03d}", CHUNK_PAGES)))
 
     def _relative(self, source: SourceFile) -> str:
         return str(source.path.relative_to(self.stack.batch.path))
@@ -281,7 +279,7 @@ class StackProcessor:
         started = time.perf_counter()
         with_text = [page.number for page in record.pages if page.text.strip()]
         expected = sorted({with_text[0], with_text[-1]}) if with_text else []
-        missing = ocr.pages_without_text_layer(pdf, expected) if expected else []
+        missing = archival_pdf.pages_without_text_layer(pdf, expected) if expected else []
         if missing:
             record.flags = sorted({*record.flags, f"text-layer-missing: pages {', '.join(map(str, missing))}"})
         record.timings["verify"] = round(time.perf_counter() - started, 3)
@@ -290,9 +288,9 @@ class StackProcessor:
 
     def _finish(self, draft: Draft, ordinal: int, total: int, now: dt.datetime) -> RecordFile:
         batch = self.stack.batch
-        patterns = self.district.file_number_patterns
-        manifest = self._manifest_entry(draft, total)
-        chosen, flags, candidates = self._file_number(draft, manifest, total, ordinal)
+        manifest = manifest_entry(self.district, self.stack, self.manifest, draft.barcodes, draft.cover_barcodes, total)
+        chosen, flags, candidates = choose_number(self.district, self.stack, draft.barcodes, draft.cover_barcodes,
+                                                  [page.text for page in draft.pages[:2]], manifest, total, ordinal)
         all_text = "\n".join(page.text for page in draft.pages)
         flags = [*flags, *draft.flags]
         if any(page.blank for page in draft.pages):
@@ -311,7 +309,7 @@ class StackProcessor:
             stack=self.stack.name,
             title=(manifest.title if manifest and manifest.title else title_from_text(all_text)),
             record_type=(manifest.record_type if manifest and manifest.record_type else record_type(all_text, self.district.record_type_keywords)),
-            year=_year(manifest, chosen, patterns),
+            year=record_year(manifest, chosen, self.district.file_number_patterns),
             operator=manifest.operator if manifest and manifest.operator else None,
             languages=sorted(draft.languages or ({"born-digital"} if draft.born_digital_pdf else set())),
             pages=draft.pages,
@@ -322,42 +320,6 @@ class StackProcessor:
             timings=draft.timings,
             processed_at=now.isoformat(timespec="seconds"),
         )
-
-    def _file_number(self, draft: Draft, manifest: ManifestEntry | None, total: int,
-                     ordinal: int) -> tuple[FileNumber, list[str], list[FileNumber]]:
-        """The record file's number, its flags and every candidate seen. Numbers a configured
-        pattern reads come first (barcode > manifest > folder > text); only without one is the
-        cover label (or the manifest's value) read generically, and flagged."""
-        patterns = self.district.file_number_patterns
-        candidates = file_numbers_from_barcodes(draft.barcodes, patterns, self.district.separator_pattern)
-        typed = manifest.file_number if manifest and manifest.file_number else None
-        if typed and (number := normalize_file_number(typed, patterns, "manifest")) is not None:
-            candidates.append(number)
-        if total == 1 and (number := normalize_file_number(self.stack.name, patterns, "folder")) is not None:
-            candidates.append(number)
-        candidates.extend(find_file_numbers("\n".join(page.text for page in draft.pages[:2]), patterns, "text"))
-        generic = not candidates
-        if generic:
-            candidates = generic_numbers_from_barcodes(draft.cover_barcodes, patterns, self.district.separator_pattern)
-            if typed and (number := read_file_number(typed, patterns, "manifest")) is not None:
-                candidates.append(number)
-        candidates = _unique(candidates)
-        chosen, flags = choose_file_number(candidates)
-        if chosen is None:
-            return FileNumber(raw="", normalized=provisional_number(self.stack, ordinal), source="provisional"), flags, candidates
-        return chosen, [*flags, generic_flag(patterns)] if generic else flags, candidates
-
-    def _manifest_entry(self, draft: Draft, total: int) -> ManifestEntry | None:
-        """The manifest row for a record file: by its barcode number, else by its stack's name
-        when the stack holds only this record file."""
-        patterns = self.district.file_number_patterns
-        labels = [*file_numbers_from_barcodes(draft.barcodes, patterns), *generic_numbers_from_barcodes(draft.cover_barcodes, patterns)]
-        barcode_numbers = {n.normalized for n in labels}
-        for entry in self.manifest.values():
-            number = read_file_number(entry.file_number, patterns, "manifest") if entry.file_number else None
-            if number and number.normalized in barcode_numbers:
-                return entry
-        return self.manifest.get(self.stack.name) if total == 1 else None
 
     def _sources_of(self, draft: Draft) -> list[dict]:
         names = {page.source for page in draft.pages}
@@ -373,23 +335,3 @@ def process_stack(stack: Stack, settings: Settings, home: Path, manifest: dict[s
     """Read, clean, split, OCR and archive one stack. Bad sources are returned for quarantine;
     the stack goes on without them."""
     return StackProcessor(stack, settings, home, manifest, jobs).run(now)
-
-
-def _unique(candidates: list[FileNumber]) -> list[FileNumber]:
-    seen, unique = set(), []
-    for candidate in candidates:
-        key = (candidate.normalized, candidate.source)
-        if key not in seen:
-            seen.add(key)
-            unique.append(candidate)
-    return unique
-
-
-def _year(manifest: ManifestEntry | None, number: FileNumber, patterns) -> int | None:
-    if manifest and manifest.year.isdigit():
-        return int(manifest.year)
-    for pattern in patterns:
-        if pattern.name == number.pattern and (match := re.search(pattern.regex, number.normalized)):
-            year = match.groupdict().get("year")
-            return int(year) if year and year.isdigit() else None
-    return None
