@@ -15,6 +15,7 @@ Exit codes are an interface (scripts and schedulers rely on them):
   9  another run is using the same home
  10  stopped (SIGTERM, Ctrl-C): finished stacks recorded, the rest waits for the next run
  11  disk full: the night stopped, nothing half-written; free space and run again
+ 12  fixity: archived files are missing, changed or extra against their checksums (`daftar verify`)
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from typing import Any
 import typer
 from typer.core import TyperGroup
 
-from commands import check, checks, doctor, night, progress, search, web
+from commands import archive, check, checks, doctor, night, progress, review, search, web
 from commands.common import print_error
 from domain.errors import ConfigInvalid, DaftarError, ExitCode, IndexUnavailable
 
@@ -59,8 +60,12 @@ for command in (night.run, search.search, search.show):
     app.command()(command)
 app.command("index")(night.index_command)
 for command in (night.reindex, check.check, checks.barcodes, checks.inspect, night.deploy, progress.progress, web.serve, web.audit,
-                web.link_eoffice, doctor.doctor):
+                web.link_eoffice, doctor.doctor, review.review, review.correct, review.split, review.join, review.requeue, review.rescan_pages,
+                archive.verify, archive.export):
     app.command()(command)
+flag_app = typer.Typer(help="Review flags of record files.", no_args_is_help=True)
+flag_app.command("clear")(review.flag_clear)
+app.add_typer(flag_app, name="flag")
 
 user_app = typer.Typer(help="Users of the web pages and the API: record keepers, Deputy Commissioners, administrators.",
                        no_args_is_help=True)

@@ -6,7 +6,8 @@ turn, black borders, punch holes, specks, bleed-through, low contrast. Tests and
 `bench/quality.py` use it because only generated pages have an exact angle and exact text.
 
     .venv/bin/python bench/deskew.py            # deskew error table on ~100 generated pages
-    .venv/bin/python bench/deskew.py --blank    # blank-page precision and recall by threshold
+    .venv/bin/python bench/deskew.py --blank    # blank-page precision and recall by threshold, resolution, bit depth
+    .venv/bin/python bench/deskew.py --small-skew   # the smallest skew worth turning back
 """
 
 from __future__ import annotations
@@ -325,39 +326,6 @@ def deskew_cases(count: int, dpi: int = 300, seed: int = 1) -> list[GeneratedPag
     return pages
 
 
-def blank_cases(dpi: int = 300) -> list[tuple[GeneratedPage, bool]]:
-    """(page, is blank): backs with bleed-through of three strengths and dust, and pages with
-    one to three lines of text, some faded."""
-    cases = []
-    for seed in range(6):
-        for strength in (0.12, 0.22, 0.3):
-            back = GeneratedPage(np.full((round(A4_INCHES[1] * dpi), round(A4_INCHES[0] * dpi)), PAPER, np.uint8), "", "none", dpi, kind="blank")
-            back = add_bleed_through(back, text_page(["eng", "urd", "hin"][seed % 3], dpi, seed=seed + 9), strength=strength)
-            cases.append((add_noise(back, seed, specks=600 + 200 * seed, sigma=8), True))
-    for language in ("eng", "urd", "hin"):
-        for lines in (1, 2, 3):
-            cases.append((text_page(language, dpi, seed=lines, lines=lines), False))
-        cases.append((low_contrast(text_page(language, dpi, seed=1, lines=1)), False))
-    return cases
-
-
-def print_blank_table(thresholds: list[float]) -> None:
-    """Precision and recall of 'blank' at each threshold, from one cleaning per page."""
-    from domain.config import CleaningSettings
-    from pipeline.preprocess import clean_page
-
-    measured = [(clean_page(page.image, page.dpi, CleaningSettings()).ink_ratio, blank) for page, blank in blank_cases()]
-    backs = [ratio for ratio, blank in measured if blank]
-    texts = [ratio for ratio, blank in measured if not blank]
-    print(f"\nblank pages: {len(backs)} backs (ink ratio max {max(backs):.6f}), {len(texts)} sparse text pages (min {min(texts):.6f})")
-    for threshold in thresholds:
-        called = [(ratio < threshold, blank) for ratio, blank in measured]
-        true_blank = sum(1 for said, blank in called if said and blank)
-        precision = true_blank / max(1, sum(1 for said, _ in called if said))
-        recall = true_blank / len(backs)
-        print(f"  blank_ink_ratio {threshold:<7g} precision {precision:.2f} recall {recall:.2f}")
-
-
 def main(argv: list[str] | None = None) -> int:
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
     from domain.config import CleaningSettings
@@ -366,10 +334,16 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--pages", type=int, default=96)
     parser.add_argument("--dpi", type=int, default=300)
-    parser.add_argument("--blank", action="store_true", help="only the blank-page table")
+    parser.add_argument("--blank", action="store_true", help="only the blank-page tables (bench/blank.py)")
+    parser.add_argument("--small-skew", action="store_true", help="only the smallest skew worth turning back (bench/skew_threshold.py)")
     args = parser.parse_args(argv)
-    if args.blank:
-        print_blank_table([0.002, 0.001, 0.0003, 0.0001])
+    if args.blank or args.small_skew:
+        from bench import blank, skew_threshold
+
+        if args.blank:
+            blank.print_blank_tables([0.002, 0.001, 0.0003, 0.0001])
+        else:
+            skew_threshold.print_small_skew_table()
         return 0
     settings = CleaningSettings()
     cv2.setNumThreads(1)  # the pipeline runs one page per core: time one core's work

@@ -1,13 +1,19 @@
 """The generated corpus of bench/index.py: record files of revenue and correspondence sentences in
 English, Urdu and Hindi, with owners' names, villages and khasra numbers in ASCII, Urdu and
 Devanagari digits, and the word queries and file numbers to time against them. The same seed
-gives the same corpus for every backend."""
+gives the same corpus for every backend.
+
+Generating a million pages takes minutes, so `record_files` keeps what it generated in a cache
+folder (one JSON line per record file) and reads it back on later runs."""
 
 from __future__ import annotations
 
+import json
+import os
 import random
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 from domain.model import PageRecord, RecordFile
 
@@ -78,6 +84,7 @@ class Corpus:
     pages_per_file: int
     page_chars: int = 1500
     seed: int = 1987
+    cache: Path | None = None  # a folder to keep the generated record files in (see record_files)
 
 
 def numeral(rng: random.Random, language: str, value: int) -> str:
@@ -155,6 +162,28 @@ def file_plans(corpus: Corpus) -> Iterator[FilePlan]:
 
 
 def record_files(corpus: Corpus) -> Iterator[RecordFile]:
+    """The corpus's record files, read from its cache folder when an earlier run left them there
+    (else generated, and left there for the next run)."""
+    cache = corpus.cache
+    if cache is None:
+        yield from generated_files(corpus)
+        return
+    path = cache / f"corpus-{corpus.pages}-{corpus.pages_per_file}-{corpus.page_chars}-{corpus.seed}.jsonl"
+    if path.exists():
+        with path.open(encoding="utf-8") as lines:
+            for line in lines:
+                yield RecordFile.from_json(json.loads(line))
+        return
+    cache.mkdir(parents=True, exist_ok=True)
+    partial = path.with_suffix(f".{os.getpid()}.partial")
+    with partial.open("w", encoding="utf-8") as out:
+        for record in generated_files(corpus):
+            out.write(json.dumps(record.to_json(), ensure_ascii=False) + "\n")
+            yield record
+    partial.replace(path)  # only a whole corpus is ever read back
+
+
+def generated_files(corpus: Corpus) -> Iterator[RecordFile]:
     for plan in file_plans(corpus):
         rng = random.Random(f"text-{corpus.seed}-{plan.serial}")
         pages = [PageRecord(number=n, source=f"scan-{n:04d}.tif", source_page=1, language=plan.language,
@@ -177,7 +206,7 @@ def word_queries(corpus: Corpus, count: int) -> list[str]:
     common = ["khasra", "jamabandi", "mutation", "patwari", "tehsildar", "انتقال", "خسرہ", "پٹواری", "जमाबंदी",
               "पटवारी", "khasra patwari", "جمع بندی"]
     sample = Corpus(min(corpus.pages, 400), corpus.pages_per_file, corpus.page_chars, corpus.seed)
-    words = sorted({word.strip(".،۔।") for record in record_files(sample) for page in record.pages
+    words = sorted({word.strip(".،۔।") for record in generated_files(sample) for page in record.pages
                     for word in page.text.split() if len(word.strip(".،۔।")) >= 5})
     typed = str.maketrans({"ک": "ك", "ی": "ي", **{d: str(i) for i, d in enumerate(DIGITS["urd"])},
                            **{d: str(i) for i, d in enumerate(DIGITS["hin"])}})

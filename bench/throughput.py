@@ -1,27 +1,33 @@
-"""Throughput of a whole `daftar run`, side by side with plain OCRmyPDF and the Tesseract limit.
+"""Throughput of a whole `daftar run` against a fair Tesseract limit and plain OCRmyPDF, in one run.
 
-All three read the same pages, in the same run:
-  * Tesseract limit: the sum of single-page `tesseract` times (one thread each), divided by cores;
-  * plain `ocrmypdf --jobs <cores>` on a PDF of those pages (its defaults: PDF/A output);
-  * `daftar run` on an inbox holding those pages as record-file folders (deskew, barcodes, OCR,
-    archive, index, Prefect included).
+The same generated pages go to all three:
+  * `daftar run` on an inbox holding them as record-file folders (cleaning, barcodes, OCR, PDF/A,
+    checks, index and Prefect included), first, so the others can be given its choices;
+  * the fair limit: each page read by plain single-threaded `tesseract` with the languages and
+    page segmentation daftar chose for that page (from its record.json), as many at once as cores;
+  * plain `ocrmypdf --jobs <cores>`, one run per language set, each page with its own languages.
 
-    .venv/bin/python bench/throughput.py [--pages 40] [--languages eng+urd] [--file-pages 8]
+    .venv/bin/python bench/throughput.py [--pages 60] [--file-pages 8] [--languages eng+urd]
 
-Pages are full typed A4 pages at 300 dpi made by sample_scans' generator (three English to one
-Urdu), upright, so all three read the same clean pages. daftar reads each page with the languages
-of its script (English pages with eng alone); the other two read every page with --languages.
+Pages are full typed A4 pages at 300 dpi from sample_scans' generator (three English to one Urdu),
+upright. It prints pages/min and the ratio to the limit, then CPU-seconds per page: daftar's whole
+run (every process it started) against Tesseract's own in the limit, and daftar's per-step
+seconds from the records' timings.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
+import resource
 import shutil
 import subprocess
 import sys
 import tempfile
 import time
+from collections import defaultdict
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import img2pdf
@@ -33,7 +39,6 @@ from domain.config import OcrSettings  # noqa: E402
 from pipeline.tesseract import tesseract_env  # noqa: E402
 
 CORES = os.cpu_count() or 1
-PSM = OcrSettings().page_segmentation  # daftar's default page segmentation (it uses 6 on Urdu pages)
 
 
 def generated_pages(count: int, folder: Path) -> list[Path]:
@@ -56,27 +61,13 @@ def generated_pages(count: int, folder: Path) -> list[Path]:
     return pages
 
 
-def tesseract_limit(pages: list[Path], languages: str, folder: Path) -> float:
-    total = 0.0
-    for page in pages:
-        started = time.perf_counter()
-        subprocess.run(["tesseract", str(page), str(folder / page.stem), "-l", languages, "--psm", str(PSM), "txt"],
-                       check=True, capture_output=True, env=tesseract_env())
-        total += time.perf_counter() - started
-    return total / CORES
+def children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
-def plain_ocrmypdf(pages: list[Path], languages: str, folder: Path) -> float:
-    source, out = folder / "pages.pdf", folder / "ocrmypdf-out.pdf"
-    source.write_bytes(img2pdf.convert([str(page) for page in pages]))
-    started = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "ocrmypdf", "--jobs", str(CORES), "-l", languages, "--tesseract-pagesegmode", str(PSM),
-                    "--quiet", str(source), str(out)],
-                   check=True, env=tesseract_env())
-    return time.perf_counter() - started
-
-
-def daftar_run(pages: list[Path], languages: str, file_pages: int, folder: Path) -> float:
+def daftar_run(pages: list[Path], languages: str, file_pages: int, folder: Path) -> tuple[float, float, Path]:
+    """Wall and CPU seconds of one `daftar run` over the pages; and its home."""
     inbox, home, config = folder / "inbox", folder / "home", folder / "configs"
     batch = inbox / "benchdistrict" / "benchtehsil" / "night-1"
     for index, page in enumerate(pages):
@@ -87,29 +78,87 @@ def daftar_run(pages: list[Path], languages: str, file_pages: int, folder: Path)
     (config / "districts" / "benchdistrict.yaml").write_text(
         f"name: benchdistrict\nlanguages: [{', '.join(languages.split('+'))}]\n", encoding="utf-8")
     env = {**os.environ, "DAFTAR_CONFIG": str(config), "DAFTAR_HOME": str(home), "DAFTAR_WORKERS": str(CORES)}
-    started = time.perf_counter()
+    cpu, started = children_cpu(), time.perf_counter()
     subprocess.run([str(ROOT / ".venv" / "bin" / "daftar"), "run", str(inbox), "--settle-seconds", "0", "--json"],
                    check=True, env=env, stdout=subprocess.DEVNULL)
+    return time.perf_counter() - started, children_cpu() - cpu, home
+
+
+def daftar_choices(home: Path) -> tuple[dict[str, tuple[str, int]], dict[str, float]]:
+    """Per source page name: the languages and page segmentation daftar read it with; and the
+    summed per-step seconds of every record file."""
+    settings = OcrSettings()
+    choices, steps = {}, defaultdict(float)
+    for record_json in (home / "archive").rglob("record.json"):
+        record = json.loads(record_json.read_text(encoding="utf-8"))
+        for page in record["pages"]:
+            languages = page.get("language") or "eng"
+            default = settings.page_segmentation_arabic if "urd" in languages.split("+") else settings.page_segmentation
+            choices[Path(page["source"]).name] = (languages, page.get("page_segmentation") or default)
+        for step, seconds in record.get("timings", {}).items():
+            steps[step] += seconds
+    return choices, dict(steps)
+
+
+def fair_limit(pages: list[Path], choices: dict[str, tuple[str, int]], folder: Path) -> tuple[float, float]:
+    """Wall and CPU seconds of plain single-threaded Tesseract on every page, `CORES` at a time,
+    each page with daftar's languages and page segmentation for it."""
+    def read(page: Path) -> None:
+        languages, psm = choices[page.name]
+        subprocess.run(["tesseract", str(page), str(folder / page.stem), "-l", languages, "--psm", str(psm), "txt"],
+                       check=True, capture_output=True, env=tesseract_env())
+
+    cpu, started = children_cpu(), time.perf_counter()
+    with ThreadPoolExecutor(CORES) as pool:
+        list(pool.map(read, pages))
+    return time.perf_counter() - started, children_cpu() - cpu
+
+
+def plain_ocrmypdf(pages: list[Path], choices: dict[str, tuple[str, int]], folder: Path) -> float:
+    """One `ocrmypdf --jobs CORES` per language set, each over the pages daftar read with it."""
+    groups: dict[tuple[str, int], list[Path]] = defaultdict(list)
+    for page in pages:
+        groups[choices[page.name]].append(page)
+    started = time.perf_counter()
+    for number, ((languages, psm), group) in enumerate(groups.items()):
+        source, out = folder / f"pages-{number}.pdf", folder / f"ocrmypdf-{number}.pdf"
+        source.write_bytes(img2pdf.convert([str(page) for page in group]))
+        subprocess.run([sys.executable, "-m", "ocrmypdf", "--jobs", str(CORES), "-l", languages, "--tesseract-pagesegmode",
+                        str(psm), "--quiet", str(source), str(out)], check=True, env=tesseract_env())
     return time.perf_counter() - started
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--pages", type=int, default=40)
-    parser.add_argument("--languages", default="eng+urd")
+    parser.add_argument("--pages", type=int, default=60)
+    parser.add_argument("--languages", default="eng+urd", help="the district's languages")
     parser.add_argument("--file-pages", type=int, default=8, help="pages per record file in the daftar inbox")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="daftar-bench-") as tmp:
         folder = Path(tmp)
         pages = generated_pages(args.pages, folder)
-        limit = tesseract_limit(pages, args.languages, folder)
-        ocrmypdf_seconds = plain_ocrmypdf(pages, args.languages, folder)
-        daftar_seconds = daftar_run(pages, args.languages, args.file_pages, folder)
+        daftar_seconds, daftar_cpu, home = daftar_run(pages, args.languages, args.file_pages, folder)
+        choices, steps = daftar_choices(home)
+        missing = [page.name for page in pages if page.name not in choices]
+        if missing:
+            sys.exit(f"daftar archived no page for {len(missing)} of the pages, e.g. {missing[0]}")
+        limit, tesseract_cpu = fair_limit(pages, choices, folder)
+        ocrmypdf_seconds = plain_ocrmypdf(pages, choices, folder)
     n = len(pages)
-    print(f"{n} pages, languages {args.languages}, {CORES} cores, {args.file_pages} pages per record file")
+    used = sorted({choice for choice in choices.values()})
+    print(f"{n} pages, district languages {args.languages}, {CORES} cores, {args.file_pages} pages per record file")
+    print(f"languages and page segmentation per page, as daftar chose and the limit and OCRmyPDF used: "
+          f"{', '.join(f'{lang} psm {psm}: {sum(1 for c in choices.values() if c == (lang, psm))}' for lang, psm in used)}")
     print(f"{'':28} {'seconds':>8} {'pages/min':>10} {'x limit':>8}")
-    for name, seconds in (("tesseract limit", limit), ("plain ocrmypdf --jobs", ocrmypdf_seconds), ("daftar run (whole batch)", daftar_seconds)):
+    for name, seconds in (("fair tesseract limit", limit), ("plain ocrmypdf --jobs", ocrmypdf_seconds),
+                          ("daftar run (whole batch)", daftar_seconds)):
         print(f"{name:28} {seconds:8.1f} {60 * n / seconds:10.1f} {limit / seconds:8.2f}")
+    print("\nCPU-seconds per page")
+    print(f"  {'tesseract alone (the limit)':34} {tesseract_cpu / n:6.2f}")
+    print(f"  {'daftar run, every process':34} {daftar_cpu / n:6.2f}")
+    for step, seconds in sorted(steps.items(), key=lambda item: -item[1]):
+        print(f"    {step:32} {seconds / n:6.2f}  (wall seconds in the step, from record timings)")
+    print(f"    {'orchestration and the rest':32} {(daftar_cpu - sum(steps.values())) / n:6.2f}  (CPU not in a timed step: start-up, index, Prefect)")
 
 
 if __name__ == "__main__":

@@ -9,7 +9,7 @@ import typer
 from rich.text import Text
 
 from commands.common import JsonOption, add_row, console, load_settings, new_table, print_json
-from domain.errors import BadInput, ExitCode
+from domain.errors import BadInput, ExitCode, UnreadableSource
 
 PathsArgument = Annotated[list[Path], typer.Argument(help="Page images or PDFs")]
 
@@ -39,22 +39,39 @@ def barcodes(paths: PathsArgument, as_json: JsonOption = False) -> None:
 
 def inspect(paths: PathsArgument, as_json: JsonOption = False) -> None:
     """Show what page cleaning finds on each page: skew (degrees, counter-clockwise positive),
-    orientation, blank, script, and the confidence of each."""
+    orientation, blank, script, the confidence of each, and the decisions left undone for want
+    of confidence. An input `daftar run` would quarantine is named with the same reason and the
+    others still shown; the exit code is then 3."""
     from night.checks import inspect_pages  # loads OpenCV
+    from pipeline.intake import readable_pages
 
     settings = load_settings()
-    report = inspect_pages(_existing(paths), settings.cleaning, settings.ocr.dpi)
+    report = []
+    for path in _existing(paths):
+        try:
+            readable_pages(path, settings.intake.max_source_bytes)
+            report.extend(inspect_pages([path], settings.cleaning, settings.ocr.dpi))
+        except UnreadableSource as error:
+            report.append({"path": str(path), "pages": [], "error": str(error)})
     if as_json:
         print_json(report)
-        return
-    table = new_table("page cleaning", ("file", "page", "skew°", "orientation", "blank", "script"))
+    else:
+        console.print(_inspect_table(report))
+    if any(entry.get("error") for entry in report):
+        raise typer.Exit(int(ExitCode.BAD_INPUT))
+
+
+def _inspect_table(report: list[dict]):
+    table = new_table("page cleaning", ("file", "page", "skew°", "orientation", "blank", "script", "uncertain"))
     for entry in report:
+        if entry.get("error"):
+            add_row(table, entry["path"], "", Text(entry["error"], style="red"), "", "", "", "")
         for page in entry["pages"]:
             add_row(table, entry["path"], str(page["page"]), f"{page['skew_degrees']:+.2f} ({page['skew_confidence']:.2f})",
                     f"{page['orientation']} ({page['orientation_confidence']:.2f})",
                     f"{'yes' if page['blank'] else 'no'} ({page['blank_confidence']:.2f})",
-                    f"{page['script'] or '?'} ({page['script_confidence']:.2f})")
-    console.print(table)
+                    f"{page['script'] or '?'} ({page['script_confidence']:.2f})", ", ".join(page["uncertain"]))
+    return table
 
 
 def _existing(paths: list[Path]) -> list[Path]:

@@ -17,10 +17,10 @@ Check = tuple[str, bool, str]  # what was checked, whether it passed, what was f
 
 
 def doctor(home: HomeOption = None) -> None:
-    """Check the installation: Tesseract and its languages, Ghostscript, zbar, OCRmyPDF, the index."""
+    """Check the installation: Tesseract and its languages, the Urdu Nastaliq model, Ghostscript, zbar, OCRmyPDF, the index."""
     settings = load_settings()
-    checks = [*_tesseract_checks(settings), _ghostscript_check(), _pdftoppm_check(), _zbar_check(), _ocrmypdf_check(),
-              _index_check(home_dir(home), settings)]
+    checks = [*_tesseract_checks(settings), _nastaliq_check(), _ghostscript_check(), _pdftoppm_check(), _zbar_check(),
+              _ocrmypdf_check(), _index_check(home_dir(home), settings)]
     table = new_table("daftar doctor", ("check", "ok", "detail"))
     for name, ok, detail in checks:
         add_row(table, name, Text("ok", style="green") if ok else Text("FAIL", style="red"), detail)
@@ -41,6 +41,14 @@ def _tesseract_checks(settings: Settings) -> list[Check]:
     missing = sorted(needed - have)
     detail = f"have {' '.join(sorted(have))}" + (f"; missing {' '.join(missing)} (apt install tesseract-ocr-<lang>)" if missing else "")
     return [("tesseract", True, version), ("tesseract languages", not missing, detail)]
+
+
+def _nastaliq_check() -> Check:
+    from pipeline import tessdata, urdu_model
+
+    problem = tessdata.model_problem(urdu_model.NASTALIQ_MODEL)
+    name = f"Urdu Nastaliq model ({urdu_model.NASTALIQ_MODEL})"
+    return name, problem is None, problem or f"loads from {tessdata.SHIPPED_MODELS}"
 
 
 def _ghostscript_check() -> Check:

@@ -71,7 +71,8 @@ def _print(report: BatchReport, as_json: bool) -> None:
 
 def print_report(report: BatchReport) -> None:
     for title, items, style in (("Done", report.done, "green"), ("Flagged for review", report.flagged, "yellow"),
-                                ("Quarantined", report.quarantined, "red"), ("Waiting for the next run", report.waiting, "cyan")):
+                                ("Quarantined", report.quarantined, "red"), ("Waiting for the next run", report.waiting, "cyan"),
+                                ("Damaged in the archive (daftar verify)", report.damaged, "red")):
         if not items:
             continue
         table = Table(title=title, title_style=style, title_justify="left")

@@ -68,7 +68,7 @@ def show(
     catalog = Catalog.open(root)
     try:
         spellings = [file_number, *(n.normalized for n in file_number_spellings(file_number, settings))]
-        row = next(filter(None, map(catalog.record_file, spellings)), None)
+        row = next(filter(None, map(catalog.known_as, spellings)), None)  # a corrected number too
         others = [r for r in catalog.same_number(row.file_number) if r.file_id != row.file_id] if row else []
     finally:
         catalog.close()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import sys
+from enum import Enum
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -13,8 +14,10 @@ import typer
 from commands.common import HomeOption, JsonOption, add_row, console, err, load_settings, new_table, print_json
 from domain.config import home_dir
 from domain.errors import BadInput, NotFound, UsageError
+from store.users import INTERFACE_LANGUAGES
 
 UserName = Annotated[str, typer.Argument(help="Log-in name")]
+InterfaceLanguage = Enum("InterfaceLanguage", {code: code for code in INTERFACE_LANGUAGES}, type=str)  # --language's choices
 
 
 def serve(
@@ -38,9 +41,12 @@ def serve(
 
 def user_add(
     name: UserName,
-    role: Annotated[str, typer.Option(help="keeper (tehsils), dc (districts) or admin")],
-    tehsil: Annotated[Optional[list[str]], typer.Option("--tehsil", help="A record keeper's tehsil: NAME or DISTRICT/NAME; repeat for more")] = None,
+    role: Annotated[str, typer.Option(help="keeper (tehsils, reads), scanner (tehsils, reviews and corrects), dc (districts) or admin")],
+    tehsil: Annotated[Optional[list[str]], typer.Option("--tehsil", help="A keeper's or scanner's tehsil: NAME or DISTRICT/NAME; repeat for more")] = None,
     district: Annotated[Optional[list[str]], typer.Option("--district", help="A Deputy Commissioner's district; repeat for more")] = None,
+    language: Annotated[Optional[InterfaceLanguage], typer.Option(
+        help="The language of the user's web pages: en (English), ur (Urdu, right to left) or hi (Hindi); "
+             "left out, the browser's choice (the log-in page's, else its Accept-Language); the user can change it in the pages' header")] = None,
     home: HomeOption = None,
 ) -> None:
     """Add a user. The password is read from DAFTAR_PASSWORD, else prompted for (twice)."""
@@ -49,7 +55,8 @@ def user_add(
     settings = load_settings()
     make_user(name, role, tehsil or [], district or [], settings)  # a wrong scope fails before the prompt
     password = os.environ.get("DAFTAR_PASSWORD") or typer.prompt("Password", hide_input=True, confirmation_prompt=True)
-    user = add_user(home_dir(home), name, role, tehsil or [], district or [], password, settings)
+    user = add_user(home_dir(home), name, role, tehsil or [], district or [], password, settings,
+                    language.value if language else None)
     console.print(f"added {user.name} ({user.role}: {user.scope_label()})", highlight=False)
 
 
@@ -86,11 +93,12 @@ def user_list(home: HomeOption = None, as_json: JsonOption = False) -> None:
 
     users = list_users(home_dir(home))
     if as_json:
-        print_json([{"name": u.name, "role": u.role, "districts": list(u.districts), "tehsils": list(u.tehsils)} for u in users])
+        print_json([{"name": u.name, "role": u.role, "districts": list(u.districts), "tehsils": list(u.tehsils),
+                     "language": u.language} for u in users])
         return
-    table = new_table("users", ("name", "role", "scope"), fold=False)
+    table = new_table("users", ("name", "role", "scope", "language"), fold=False)
     for u in users:
-        add_row(table, u.name, u.role, u.scope_label())
+        add_row(table, u.name, u.role, u.scope_label(), u.language or "(browser's)")
     console.print(table)
 
 
@@ -104,7 +112,7 @@ def audit(
     limit: Annotated[int, typer.Option(help="Entries to show, newest first")] = 50,
     as_json: JsonOption = False,
 ) -> None:
-    """Who viewed or downloaded which record file, and when (refused attempts show as `denied`)."""
+    """Who viewed, downloaded or corrected which record file, and when (refused attempts show as `denied`)."""
     from store.audit import audit_entries
 
     entries = audit_entries(home_dir(home), file_number, user, limit)

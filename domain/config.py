@@ -174,11 +174,17 @@ class CleaningSettings(Frozen):
 class OcrSettings(Frozen):
     dpi: int = 300
     tesseract_timeout: float = 300.0
-    # Tesseract page segmentation: 3 (automatic), and 6 (one uniform block) on Arabic-script
-    # pages, where it kept 77-95% of the words of the sample Urdu pages that 3 dropped whole
-    # lines of (60-85%).
+    # Tesseract page segmentation: 3 (automatic), and 6 (one uniform block) on single-column
+    # Arabic-script pages, where it kept 77-95% of the words of the sample Urdu pages that 3
+    # dropped whole lines of (60-85%). Pages with columns or table rules are always read with 3:
+    # 6 read a register at 94% CER (3: 9%) and a two-column page at 38% (3: 1%) (bench/segmentation.py).
     page_segmentation: int = Field(3, ge=0, le=13)
     page_segmentation_arabic: int = Field(6, ge=0, le=13)
+    # The Tesseract models each configured language is read with. Debian's fast `hin` kept 28% of
+    # the ASCII numbers of a Hindi page whole (1985 read as 985); Devanagari+hin kept all of them,
+    # ASCII or Devanagari digits, and read the corpus's Hindi and Sanskrit pages with fewer errors
+    # (2.7/3.7/10.0% CER with hin, 1.6/3.5/7.1%); Devanagari alone lost 4 points on a 72 dpi page.
+    models: dict[str, list[str]] = Field({"hin": ["Devanagari", "hin"]}, description="Tesseract models a language is read with, where not its own")
     low_confidence: float = Field(60.0, description="pages below this mean word confidence are flagged")
 
 
@@ -238,6 +244,11 @@ class WebSettings(Frozen):
         return value
 
 
+class ArchiveSettings(Frozen):
+    verify_sample: int = Field(20, ge=0, description="record files the night re-hashes against their recorded "
+                                                     "checksums (`daftar verify --sample`); 0: none")
+
+
 class Settings(Frozen):
     workers: int = Field(default_factory=lambda: os.cpu_count() or 1)
     intake: IntakeSettings = IntakeSettings()
@@ -246,6 +257,7 @@ class Settings(Frozen):
     index: IndexSettings = IndexSettings()
     schedule: ScheduleSettings = ScheduleSettings()
     web: WebSettings = WebSettings()
+    archive: ArchiveSettings = ArchiveSettings()
     districts: dict[str, District] = {}
 
     def district(self, name: str) -> District:

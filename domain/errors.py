@@ -24,6 +24,7 @@ class ExitCode(IntEnum):
     BUSY = 9
     STOPPED = 10
     DISK_FULL = 11
+    FIXITY = 12
 
 
 class DaftarError(Exception):
@@ -81,6 +82,13 @@ class HomeBusy(DaftarError, RuntimeError):
     """Another run holds the home's lock."""
 
     exit_code = ExitCode.BUSY
+
+
+class FixityFailed(DaftarError, RuntimeError):
+    """Archived files do not match the checksums recorded when they were written (missing,
+    changed or extra files): `daftar verify` lists them."""
+
+    exit_code = ExitCode.FIXITY
 
 
 class NightEnded(DaftarError, RuntimeError):

@@ -6,7 +6,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Literal
 
-FileNumberSource = Literal["barcode", "manifest", "folder", "text", "provisional"]
+FileNumberSource = Literal["barcode", "manifest", "folder", "text", "provisional", "correction"]  # correction: typed by a person
 
 
 @dataclass(frozen=True)

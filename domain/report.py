@@ -24,13 +24,15 @@ class BatchReport:
     pages: int = 0
     index_pending: int = 0  # record files archived but not yet in the index
     index_error: str | None = None
+    fixity: str | None = None  # the night's sample of the archive re-hashed: what it found
+    damaged: list[ReportLine] = field(default_factory=list)  # archived files missing, changed or extra
     seconds: float = 0.0
 
     def summary(self) -> str:
         return (f"{len(self.done)} record files ({self.pages} pages) done, {len(self.flagged)} flagged for review, "
                 f"{len(self.quarantined)} sources quarantined, {len(self.waiting)} waiting, "
                 f"{self.skipped_stacks} stacks already done, {self.index_pending} waiting for the index "
-                f"in {self.seconds:.0f}s")
+                f"in {self.seconds:.0f}s" + (f"; archive check: {self.fixity}" if self.fixity else ""))
 
     def to_json(self) -> dict:
         def lines(items: list[ReportLine]) -> list[dict]:
@@ -38,12 +40,13 @@ class BatchReport:
 
         return {"done": lines(self.done), "flagged": lines(self.flagged), "quarantined": lines(self.quarantined),
                 "waiting": lines(self.waiting), "skipped_stacks": self.skipped_stacks, "pages": self.pages,
-                "index_pending": self.index_pending, "index_error": self.index_error, "seconds": round(self.seconds, 1)}
+                "index_pending": self.index_pending, "index_error": self.index_error, "fixity": self.fixity,
+                "damaged": lines(self.damaged), "seconds": round(self.seconds, 1)}
 
     def markdown(self) -> str:
         """For the Prefect artifact. Values are escaped for the table: OCR and file names are data."""
         parts = [f"# Nightly batch report\n\n{self.summary()}\n"]
-        for title, items in (("Flagged for review", self.flagged), ("Quarantined", self.quarantined),
+        for title, items in (("Damaged in the archive", self.damaged), ("Flagged for review", self.flagged), ("Quarantined", self.quarantined),
                              ("Waiting", self.waiting), ("Done", self.done)):
             if items:
                 parts.append(f"\n## {title}\n\n| tehsil | batch | what | detail |\n|---|---|---|---|")

@@ -9,7 +9,12 @@ place is what makes both backends return the same files for the same query.
 
 Tolerance: a query word that is in no page at all (an OCR error on the query side, or a typo) is
 matched to terms within a small edit distance (`tolerance`) that share its first letter; the
-result says so. Numbers are never matched approximately: khasra 245 is not khasra 243.
+result says so. A word some page has is matched within one edit too when it has 5 letters or more
+(`widening`): OCR misread it on other pages ("Intigal" for Intiqal on two covers of the sample
+night). Those pages come after every page that has the word as typed, and the result says so.
+Shorter words are not widened: one edit away they are other words (case and came, were and wire,
+naib and nabi, موضع and موقع on the sample night). Numbers are never matched approximately:
+khasra 245 is not khasra 243.
 """
 
 from __future__ import annotations
@@ -19,10 +24,11 @@ import re
 import sys
 import threading
 import unicodedata
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass
 
 import Stemmer
+from rapidfuzz.distance import OSA
 
 from domain.text import fold
 
@@ -83,17 +89,39 @@ def term(word: str) -> str:
     return _stemmer(language).stemWord(folded) or folded
 
 
+_TOKEN = re.compile(r"\S+")
+
+
+@functools.lru_cache(maxsize=200_000)
+def _token_words(token: str) -> tuple[tuple[int, int, str], ...]:
+    """(start, end, term) of each word of one white-space-separated token, positions in the token."""
+    if token.isalnum():  # the usual token: one word (str.isalnum is \w without "_")
+        analyzed = term(token)
+        return ((0, len(token), analyzed),) if analyzed else ()
+    return tuple((match.start(), match.end(), analyzed) for match in WORD.finditer(_words_of(token))
+                 if (analyzed := term(match.group())))
+
+
 def words(text: str) -> Iterator[tuple[int, int, str]]:
-    """(start, end, term) for each word of the text, positions in the text as given."""
-    for match in WORD.finditer(_words_of(text)):
-        analyzed = term(match.group())
-        if analyzed:
-            yield match.start(), match.end(), analyzed
+    """(start, end, term) for each word of the text, positions in the text as given. Read token by
+    token (no word spans white space), each token's words remembered: see `terms`."""
+    for token in _TOKEN.finditer(text):
+        start = token.start()
+        for begin, end, analyzed in _token_words(token.group()):
+            yield start + begin, start + end, analyzed
+
+
+@functools.lru_cache(maxsize=200_000)
+def _token_terms(token: str) -> str:
+    """The terms of one white-space-separated token ("number," "12-03-1987"), separated by spaces."""
+    return " ".join(analyzed for _, _, analyzed in _token_words(token))
 
 
 def terms(text: str) -> str:
-    """The terms of a text, separated by spaces: what the indices store and match on."""
-    return " ".join(filter(None, map(term, WORD.findall(_words_of(text)))))
+    """The terms of a text, separated by spaces: what the indices store and match on. The text is
+    split at white space first (no word spans it), and each token's terms are remembered: the
+    word pattern, run over every page, cost more than the rest of indexing."""
+    return " ".join(filter(None, map(_token_terms, text.split())))
 
 
 @dataclass(frozen=True)
@@ -129,24 +157,17 @@ def tolerance(query_term: str) -> int:
     return 1 if len(query_term) < 8 else 2
 
 
+def widening(query_term: str) -> int:
+    """Edits allowed, besides the word as typed, for a word some page has: one from 5 letters."""
+    if len(query_term) < 5 or any(ch.isdigit() for ch in query_term):
+        return 0
+    return 1
+
+
 def distance(a: str, b: str, limit: int) -> int:
     """Edit distance with adjacent transpositions (optimal string alignment, as Lucene's fuzzy
     query counts), in code points; any value above `limit` is returned as limit + 1."""
-    if abs(len(a) - len(b)) > limit:
-        return limit + 1
-    before: list[int] | None = None
-    previous = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        current = [i] + [0] * len(b)
-        for j, cb in enumerate(b, 1):
-            cost = ca != cb
-            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
-            if before is not None and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
-                current[j] = min(current[j], before[j - 2] + 1)
-        if min(current) > limit:
-            return limit + 1
-        before, previous = previous, current
-    return min(previous[-1], limit + 1)
+    return OSA.distance(a, b, score_cutoff=limit)
 
 
 def is_close(query_term: str, candidate: str, edits: int) -> bool:
@@ -166,10 +187,12 @@ class Matcher:
         return page_term in self.exact or any(is_close(q, page_term, edits) for q, edits in self.close)
 
 
-def matcher(clauses: list[Clause], tolerant: set[str]) -> Matcher:
-    """The matcher of a query whose words in `tolerant` (typed words) are matched approximately."""
+def matcher(clauses: list[Clause], tolerant: set[str], widened: Collection[str] = ()) -> Matcher:
+    """The matcher of a query whose words in `tolerant` (typed words) are matched approximately,
+    and those in `widened` as typed and approximately."""
     exact = frozenset(t for clause in clauses if clause.typed not in tolerant for t in clause.terms)
     close = tuple((clause.terms[0], tolerance(clause.terms[0])) for clause in clauses if clause.typed in tolerant)
+    close += tuple((clause.terms[0], widening(clause.terms[0])) for clause in clauses if clause.typed in widened)
     return Matcher(exact, close)
 
 
@@ -181,3 +204,8 @@ def tolerant_words(clauses: list[Clause], exists: Callable[[list[str]], set[str]
         return set()
     held = exists([clause.terms[0] for clause in candidates])
     return {clause.typed for clause in candidates if clause.terms[0] not in held}
+
+
+def widened_words(clauses: list[Clause], tolerant: set[str]) -> set[str]:
+    """The typed words some page has that are matched within `widening` edits too."""
+    return {clause.typed for clause in clauses if clause.is_word and clause.typed not in tolerant and widening(clause.terms[0])}

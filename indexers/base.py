@@ -53,20 +53,27 @@ class SearchHit:
 @dataclass
 class SearchResult:
     """`total` counts matching pages, `files` the record files they belong to (an estimate when
-    `files_estimated`). `close_matches` are the typed words that matched nothing as typed and
-    were matched approximately."""
+    `files_estimated`; `total` too on the embedded index, past its exact count). `close_matches`
+    are the typed words that matched nothing as typed and were matched approximately; `also_close`
+    the typed words that pages have as typed and that matched other pages approximately too (OCR
+    misread them there): those pages come after the ones with every word as typed."""
 
     hits: list[SearchHit] = field(default_factory=list)
     total: int = 0
     files: int = 0
     files_estimated: bool = False
     close_matches: tuple[str, ...] = ()
+    also_close: tuple[str, ...] = ()
 
 
 class Index(Protocol):
     def add(self, record: RecordFile) -> None:
         """Index the record file and its pages. Idempotent: adding the same file_id twice
         replaces, never duplicates."""
+
+    def remove(self, file_id: str) -> None:
+        """Take a record file and its pages out of the index (a file joined into another).
+        Removing a file the index does not hold does nothing."""
 
     def search(self, query: SearchQuery) -> SearchResult:
         """Pages matching the words (and filters), best first, with snippets."""

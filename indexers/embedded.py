@@ -5,6 +5,14 @@ Each page is kept twice: its text as OCR read it (`page_text`, shown in snippets
 FTS5's ascii tokenizer only splits those at the spaces, so the terms matched are exactly the ones
 analysis made, as in Elasticsearch. A page's FTS row has the rowid of its `page_text` row, so a
 file's pages are replaced through an index, never a scan.
+
+At state scale (a million pages) a common word matches most pages, and scoring or joining every
+one of them costs seconds. So a search reads each match once, newest first, from `page_scope` (a
+narrow copy of each page's file and filter fields, so the big text rows are never read to filter):
+pages are ranked by BM25 within consecutive windows of RANK_WINDOW matching pages, newest window
+first, and counted exactly up to COUNT_EXACT_UP_TO matches; beyond that the counts are estimated
+(`files_estimated`) from how densely the counted matches lie among all pages. A search with fewer
+matches than the window (any tehsil's archive, any rare word) is ranked and counted as a whole.
 """
 
 from __future__ import annotations
@@ -15,15 +23,17 @@ from typing import Any
 
 from domain.model import RecordFile
 from indexers.analysis import (
+    FUZZY_PREFIX,
     MAX_EXPANSIONS,
     Clause,
     distance,
-    is_close,
     matcher,
     parse_query,
     terms,
     tolerance,
     tolerant_words,
+    widened_words,
+    widening,
 )
 from indexers.base import SearchHit, SearchQuery, SearchResult, Visibility
 from indexers.snippets import snippet
@@ -62,9 +72,29 @@ CREATE VIRTUAL TABLE IF NOT EXISTS page_terms USING fts5(terms, tokenize = 'asci
 CREATE VIRTUAL TABLE IF NOT EXISTS page_vocab USING fts5vocab(page_terms, row);
 CREATE INDEX IF NOT EXISTS files_place ON files (district, tehsil);
 """
-MIGRATIONS = [SCHEMA.format(marks=DEVANAGARI_MARKS), TERMS_SCHEMA]
+# Migration 3: each page's file and filter fields beside its id, so filtering never reads page text;
+# and the terms pages ever had, for close matches (fts5vocab counts a term's pages as it lists it,
+# which costs a read of every common term's whole doclist).
+SCOPE_SCHEMA = """
+CREATE TABLE IF NOT EXISTS page_scope (
+    id INTEGER PRIMARY KEY,
+    file_id TEXT NOT NULL,
+    district TEXT NOT NULL,
+    tehsil TEXT NOT NULL,
+    record_type TEXT,
+    year INTEGER,
+    languages TEXT NOT NULL
+);
+INSERT INTO page_scope SELECT page_text.id, files.file_id, district, tehsil, record_type, year, languages
+    FROM page_text JOIN files ON files.file_id = page_text.file_id;
+CREATE TABLE IF NOT EXISTS page_vocabulary (term TEXT PRIMARY KEY) WITHOUT ROWID;
+INSERT OR IGNORE INTO page_vocabulary SELECT term FROM page_vocab;
+"""
+MIGRATIONS = [SCHEMA.format(marks=DEVANAGARI_MARKS), TERMS_SCHEMA, SCOPE_SCHEMA]
 
 _HIT_COLUMNS = "files.file_id, file_number, district, tehsil, title, year, record_type"
+RANK_WINDOW = 1_000  # matching pages ranked together, newest window first
+COUNT_EXACT_UP_TO = 5_000  # matching pages counted exactly; beyond, pages and files are estimated
 
 
 def fts_phrase(words: tuple[str, ...]) -> str:
@@ -88,29 +118,52 @@ class EmbeddedIndex:
         with self._lock, transaction(self.db) as db:
             if not db.execute(exists).fetchone():
                 return  # another process carried them over first
+            carried: dict[str, list[tuple[int, str]]] = {}
             for text, file_id, page in db.execute("SELECT text, file_id, page FROM pages").fetchall():
-                self._insert_page(db, file_id, page, text)
+                carried.setdefault(file_id, []).append((page, text))
+            for file_id, pages in carried.items():
+                self._insert_pages(db, file_id, pages)
             db.execute("DROP TABLE pages")
 
     @staticmethod
-    def _insert_page(db: Any, file_id: str, page: int, text: str) -> None:
-        row = db.execute("INSERT INTO page_text (file_id, page, text) VALUES (?, ?, ?)", (file_id, page, text)).lastrowid
-        db.execute("INSERT INTO page_terms (rowid, terms) VALUES (?, ?)", (row, terms(text)))
+    def _insert_pages(db: Any, file_id: str, pages: list[tuple[int, str]]) -> None:
+        """The pages' text, terms and scope (from the file's `files` row, written first), and their
+        terms in the vocabulary. A term no page has any more stays there: a close term that
+        matches nothing, never a page that should not be found."""
+        vocabulary: set[str] = set()
+        for page, text in pages:
+            row = db.execute("INSERT INTO page_text (file_id, page, text) VALUES (?, ?, ?)", (file_id, page, text)).lastrowid
+            page_terms = terms(text)
+            db.execute("INSERT INTO page_terms (rowid, terms) VALUES (?, ?)", (row, page_terms))
+            db.execute("INSERT INTO page_scope SELECT ?, file_id, district, tehsil, record_type, year, languages "
+                       "FROM files WHERE file_id = ?", (row, file_id))
+            vocabulary.update(page_terms.split())
+        db.executemany("INSERT OR IGNORE INTO page_vocabulary VALUES (?)", ((t,) for t in vocabulary))
+
+    @staticmethod
+    def _delete_file(db: Any, file_id: str) -> None:
+        pages = "SELECT id FROM page_text WHERE file_id = ?"
+        db.execute(f"DELETE FROM page_terms WHERE rowid IN ({pages})", (file_id,))
+        db.execute(f"DELETE FROM page_scope WHERE id IN ({pages})", (file_id,))
+        db.execute("DELETE FROM page_text WHERE file_id = ?", (file_id,))
 
     def add(self, record: RecordFile) -> None:
         # The title is searchable too: page 0 stands for the file as a whole.
         pages = [(0, record.title)] if record.title.strip() else []
         pages += [(page.number, page.text) for page in record.pages if page.text.strip()]
         with self._lock, transaction(self.db) as db:
-            db.execute("DELETE FROM page_terms WHERE rowid IN (SELECT id FROM page_text WHERE file_id = ?)", (record.file_id,))
-            db.execute("DELETE FROM page_text WHERE file_id = ?", (record.file_id,))
+            self._delete_file(db, record.file_id)
             db.execute(
                 "INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 (record.file_id, record.file_number, record.district, record.tehsil, record.title,
                  record.record_type, record.year, " ".join(record.languages)),
             )
-            for number, text in pages:
-                self._insert_page(db, record.file_id, number, text)
+            self._insert_pages(db, record.file_id, pages)
+
+    def remove(self, file_id: str) -> None:
+        with self._lock, transaction(self.db) as db:
+            self._delete_file(db, file_id)
+            db.execute("DELETE FROM files WHERE file_id = ?", (file_id,))
 
     # -- reading
 
@@ -120,51 +173,98 @@ class EmbeddedIndex:
             return SearchResult()
         with self._lock:
             tolerant = tolerant_words(clauses, self._held)
-            match = self._fts_query(clauses, tolerant)
-            close_matches = tuple(sorted(tolerant))
-            if match is None:  # a tolerant word with nothing close to it
-                return SearchResult(close_matches=close_matches)
+            close = {clause.typed: self._close_terms(clause.terms[0], tolerance(clause.terms[0]))
+                     for clause in clauses if clause.typed in tolerant}
+            if not all(close.values()):  # a tolerant word with nothing close to it
+                return SearchResult(close_matches=tuple(sorted(tolerant)))
+            wide = widened_words(clauses, tolerant)
+            widened = {clause.typed: others for clause in clauses if clause.typed in wide
+                       if (others := [t for t in self._close_terms(clause.terms[0], widening(clause.terms[0]))
+                                      if t != clause.terms[0]])}
             where, args = filter_sql(query)
-            sql_from = ("FROM page_terms JOIN page_text ON page_text.id = page_terms.rowid "
-                        "JOIN files ON files.file_id = page_text.file_id "
-                        f"WHERE page_terms MATCH ? {''.join(' AND ' + w for w in where)}")
-            args = [match, *args]
-            total, files = self.db.execute(f"SELECT count(*), count(DISTINCT page_text.file_id) {sql_from}", args).fetchone()
-            rows = self.db.execute(
-                f"SELECT {_HIT_COLUMNS}, page_text.page, page_text.text, bm25(page_terms) AS rank {sql_from} "
-                "ORDER BY rank LIMIT ? OFFSET ?",
-                [*args, query.limit, query.offset],
-            ).fetchall()
-        marks = matcher(clauses, tolerant)
+            # Newest first: FTS5 reads its matches in descending rowid order and stops at the LIMIT.
+            matches = (f"FROM page_terms JOIN page_scope ON page_scope.id = page_terms.rowid WHERE page_terms MATCH ? "
+                       f"{''.join(' AND ' + w for w in where)} ORDER BY page_terms.rowid DESC")
+            as_typed = fts_query(clauses, close)
+            every = fts_query(clauses, close, widened)
+            # Pages with every widened word as typed first, then those with a close match only.
+            tiers = [as_typed] if every == as_typed else [as_typed, f"({every}) NOT ({as_typed})"]
+            ranked, in_hand = self._ranked(matches, tiers, args, query.offset, query.limit)
+            rows = self._hit_rows([page_id for page_id, _, _ in ranked])
+            total, files, estimated = in_hand or self._counted(matches, [every, *args])
+            shown_close = {typed for typed in widened if self._exists(matches, [close_only(clauses, close, widened, typed), *args])}
+        marks = matcher(clauses, tolerant, shown_close)
         hits = [SearchHit(file_id=r[0], file_number=r[1], district=r[2], tehsil=r[3], title=r[4] or "", year=r[5],
-                          record_type=r[6], page=r[7], snippet=snippet(r[8], marks), score=-r[9]) for r in rows]
-        return SearchResult(hits=hits, total=total, files=files, close_matches=close_matches)
+                          record_type=r[6], page=r[7], snippet=snippet(r[8], marks), score=-score)
+                for (page_id, score, _) in ranked for r in [rows[page_id]]]
+        return SearchResult(hits=hits, total=total, files=files, files_estimated=estimated,
+                            close_matches=tuple(sorted(tolerant)), also_close=tuple(sorted(shown_close)))
+
+    def _ranked(self, matches: str, tiers: list[str], args: list[Any], offset: int,
+                limit: int) -> tuple[list[Any], tuple[int, int, bool] | None]:
+        """The matches offset..offset+limit, each tier's after the one before; and the counts when
+        every match of a single tier is in hand (no count query needed)."""
+        ranked: list[Any] = []
+        for n, tier in enumerate(tiers):
+            windows = self._windows(matches, [tier, *args], offset, limit)
+            start = offset % RANK_WINDOW
+            got = [row for window in windows for row in window][start:start + limit]
+            ranked += got
+            if len(tiers) == 1 and offset < RANK_WINDOW and len(windows[0]) < RANK_WINDOW:
+                return ranked, (len(windows[0]), len({file_id for _, _, file_id in windows[0]}), False)
+            if len(got) == limit or n == len(tiers) - 1:
+                break
+            tier_pages, _, estimated = self._counted(matches, [tier, *args])
+            if estimated:  # more exact matches than anyone reads: the close ones after them are never reached
+                break
+            offset, limit = max(0, offset - tier_pages), limit - len(got)
+        return ranked, None
+
+    def _exists(self, matches: str, args: list[Any]) -> bool:
+        return self.db.execute(f"SELECT 1 {matches} LIMIT 1", args).fetchone() is not None
+
+    def _windows(self, matches: str, args: list[Any], offset: int, limit: int) -> list[list[Any]]:
+        """The windows of RANK_WINDOW matches that hold matches offset..offset+limit, newest window
+        first, each as (page id, BM25, file id) best first: paging on never shows a page twice."""
+        first = offset // RANK_WINDOW
+        return [self.db.execute(
+            f"SELECT id, score, file_id FROM (SELECT page_scope.id AS id, bm25(page_terms) AS score, "
+            f"page_scope.file_id AS file_id {matches} LIMIT ? OFFSET ?) ORDER BY score, id DESC",
+            [*args, RANK_WINDOW, window * RANK_WINDOW]).fetchall()
+            for window in range(first, (offset + max(limit, 1) - 1) // RANK_WINDOW + 1)]
+
+    def _hit_rows(self, page_ids: list[int]) -> dict[int, Any]:
+        rows = self.db.execute(
+            f"SELECT page_text.id, {_HIT_COLUMNS}, page_text.page, page_text.text FROM page_text "
+            f"JOIN files ON files.file_id = page_text.file_id WHERE page_text.id IN ({', '.join('?' * len(page_ids))})",
+            page_ids).fetchall()
+        return {row[0]: row[1:] for row in rows}
+
+    def _counted(self, matches: str, args: list[Any]) -> tuple[int, int, bool]:
+        """(pages, files, estimated): exact up to COUNT_EXACT_UP_TO matching pages; beyond, both are
+        scaled up by how densely those matches lie among all pages (ids grow as pages are added)."""
+        pages, files, oldest, newest = self.db.execute(
+            f"SELECT count(*), count(DISTINCT file_id), min(id), max(id) FROM "
+            f"(SELECT page_scope.id AS id, page_scope.file_id AS file_id {matches} LIMIT ?)",
+            [*args, COUNT_EXACT_UP_TO + 1]).fetchone()
+        if pages <= COUNT_EXACT_UP_TO:
+            return pages, files, False
+        first_page = self.db.execute("SELECT min(id) FROM page_scope").fetchone()[0]
+        scale = (newest - first_page + 1) / (newest - oldest + 1)
+        return round(pages * scale), round(files * scale), True
 
     def _held(self, query_terms: list[str]) -> set[str]:
         return {t for t in query_terms
                 if self.db.execute("SELECT 1 FROM page_terms WHERE page_terms MATCH ? LIMIT 1", (fts_phrase((t,)),)).fetchone()}
 
-    def _close_terms(self, query_term: str) -> list[str]:
-        """Terms of the index within the word's tolerance, closest and commonest first."""
-        edits = tolerance(query_term)
-        first = query_term[0]
-        rows = self.db.execute("SELECT term, doc FROM page_vocab WHERE term >= ? AND term < ?",
-                               (first, chr(ord(first) + 1))).fetchall()
-        close = [(distance(query_term, t, edits), -doc, t) for t, doc in rows
-                 if abs(len(t) - len(query_term)) <= edits and is_close(query_term, t, edits)]
-        return [t for _, _, t in sorted(close)[:MAX_EXPANSIONS]]
-
-    def _fts_query(self, clauses: list[Clause], tolerant: set[str]) -> str | None:
-        parts = []
-        for clause in clauses:
-            if clause.typed in tolerant:
-                close = self._close_terms(clause.terms[0])
-                if not close:
-                    return None
-                parts.append("(" + " OR ".join(fts_phrase((t,)) for t in close) + ")")
-            else:
-                parts.append(fts_phrase(clause.terms))
-        return " AND ".join(parts)
+    def _close_terms(self, query_term: str, edits: int) -> list[str]:
+        """Terms of the vocabulary within `edits` of the word (same first letters), closest first."""
+        prefix = query_term[:FUZZY_PREFIX]
+        rows = self.db.execute("SELECT term FROM page_vocabulary WHERE term >= ? AND term < ? AND length(term) BETWEEN ? AND ?",
+                               (prefix, prefix[:-1] + chr(ord(prefix[-1]) + 1),
+                                len(query_term) - edits, len(query_term) + edits)).fetchall()
+        close = [(d, t) for (t,) in rows if (d := distance(query_term, t, edits)) <= edits]
+        return [t for _, t in sorted(close)[:MAX_EXPANSIONS]]
 
     def lookup(self, file_number: str) -> SearchHit | None:
         with self._lock:
@@ -183,22 +283,44 @@ class EmbeddedIndex:
         self.db.close()
 
 
+def fts_query(clauses: list[Clause], close: dict[str, list[str]], widened: dict[str, list[str]] | None = None) -> str:
+    """Every clause: a tolerant word by its close terms, a widened word as typed or by its close
+    terms, anything else as typed."""
+    parts = []
+    for clause in clauses:
+        if clause.typed in close:
+            parts.append("(" + " OR ".join(fts_phrase((t,)) for t in close[clause.typed]) + ")")
+        elif widened and clause.typed in widened:
+            parts.append("(" + " OR ".join(fts_phrase((t,)) for t in [clause.terms[0], *widened[clause.typed]]) + ")")
+        else:
+            parts.append(fts_phrase(clause.terms))
+    return " AND ".join(parts)
+
+
+def close_only(clauses: list[Clause], close: dict[str, list[str]], widened: dict[str, list[str]], typed: str) -> str:
+    """The pages where the widened word `typed` matched closely but not as typed. Its close terms
+    (rare, as misreadings are) lead, so FTS5 seeks through the word's own pages, never reads them all."""
+    others = {word: terms for word, terms in widened.items() if word != typed}
+    as_typed = next(clause.terms[0] for clause in clauses if clause.typed == typed)
+    return f"({fts_query(clauses, {**close, typed: widened[typed]}, others)}) NOT {fts_phrase((as_typed,))}"
+
+
 def filter_sql(query: SearchQuery) -> tuple[list[str], list[Any]]:
-    """SQL conditions on `files` for the query's filters and the user's visibility."""
+    """SQL conditions on `page_scope` for the query's filters and the user's visibility."""
     where: list[str] = []
     args: list[Any] = []
     for column, value in (("district", query.district), ("tehsil", query.tehsil), ("record_type", query.record_type)):
         if value:
-            where.append(f"files.{column} = ?")
+            where.append(f"page_scope.{column} = ?")
             args.append(value)
     if query.year_from is not None:
-        where.append("files.year >= ?")
+        where.append("page_scope.year >= ?")
         args.append(query.year_from)
     if query.year_to is not None:
-        where.append("files.year <= ?")
+        where.append("page_scope.year <= ?")
         args.append(query.year_to)
     if query.language:
-        where.append("(' ' || files.languages || ' ') LIKE ?")
+        where.append("(' ' || page_scope.languages || ' ') LIKE ?")
         args.append(f"% {query.language} %")
     if query.visibility is not None:
         condition, values = visibility_sql(query.visibility)
@@ -215,13 +337,13 @@ def visibility_sql(visibility: Visibility) -> tuple[str, list[Any]]:
     args: list[Any] = []
     hidden = []
     for district, kinds in restricted:
-        hidden.append(f"(files.district = ? AND files.record_type IN ({', '.join('?' * len(kinds))}))")
+        hidden.append(f"(page_scope.district = ? AND page_scope.record_type IN ({', '.join('?' * len(kinds))}))")
         args += [district, *kinds]
     visible = [f"NOT ({' OR '.join(hidden)})"]
     if visibility.districts:
-        visible.append(f"files.district IN ({', '.join('?' * len(visibility.districts))})")
+        visible.append(f"page_scope.district IN ({', '.join('?' * len(visibility.districts))})")
         args += visibility.districts
     for district, tehsil in visibility.tehsils:
-        visible.append("(files.district = ? AND files.tehsil = ?)")
+        visible.append("(page_scope.district = ? AND page_scope.tehsil = ?)")
         args += [district, tehsil]
     return "(" + " OR ".join(visible) + ")", args

@@ -21,7 +21,7 @@ def _plain(text: str) -> str:
 def snippet(text: str, matches: Matcher, width: int = SNIPPET_CHARS) -> str:
     """About `width` characters of `text` around the stretch where most of the query's words
     matched, every matched word in it marked; the page's start when no word matched (a title hit)."""
-    found = _matched_words(text, matches)
+    found = _matched_words(text, matches, width)
     begin, stop, spans = 0, min(len(text), width), []
     if found:
         first = _best_window(found, width - LEAD_CHARS)
@@ -41,13 +41,24 @@ def snippet(text: str, matches: Matcher, width: int = SNIPPET_CHARS) -> str:
     return prefix + shown + suffix
 
 
-def _matched_words(text: str, matches: Matcher) -> list[tuple[int, int, str]]:
-    found = []
+def _matched_words(text: str, matches: Matcher, width: int) -> list[tuple[int, int, str]]:
+    """The matched words `snippet` chooses from. Reading stops once a stretch holds every exact
+    term of the query and the text past that stretch's width is reached: no later stretch can
+    hold more, and the earliest of equals is the one shown (most pages of a common word stop
+    in their first lines)."""
+    found: list[tuple[int, int, str]] = []
+    wanted = len(matches.exact) if not matches.close else 0
+    span = width - LEAD_CHARS  # as _best_window counts a stretch
+    read_until = len(text)
     for start, end, page_term in words(text):
+        if start >= read_until:
+            break
         if matches(page_term):
             found.append((start, end, page_term))
             if len(found) >= MAX_MATCHES_READ:
                 break
+            if wanted and read_until == len(text) and len({t for s, _, t in found if s > start - span}) >= wanted:
+                read_until = start + width
     return found
 
 

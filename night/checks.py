@@ -55,6 +55,7 @@ def inspect_pages(paths: Sequence[Path], settings: CleaningSettings, dpi: int = 
                 "blank_confidence": cleaned.blank_confidence,
                 "script": cleaned.script,
                 "script_confidence": cleaned.script_confidence,
+                "uncertain": cleaned.uncertain,
             })
         report.append({"path": str(path), "pages": pages})
     return report

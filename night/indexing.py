@@ -20,7 +20,14 @@ class IndexOutcome:
 
 
 def index_pending(catalog: Catalog, index: Index, home: Path) -> IndexOutcome:
-    """Index every record file the catalog marks as not yet indexed, oldest first."""
+    """Index every record file the catalog marks as not yet indexed, oldest first, after taking
+    out those joined into others."""
+    for file_id in catalog.pending_removals():
+        try:
+            index.remove(file_id)
+        except IndexUnavailable as error:
+            return IndexOutcome(0, len(catalog.pending_index()), str(error))
+        catalog.removal_done(file_id)
     pending = catalog.pending_index()
     done = 0
     for archive_dir in pending:

@@ -29,6 +29,7 @@ from domain.model import Batch, Stack
 from domain.report import BatchReport, ReportLine
 from night.indexing import NightIndexer
 from night.outcome import quarantine_stack, record_result, retry_stack
+from night.rescan import note_manifest_rescans
 from night.stack import StackResult, process_stack
 from pipeline import processes
 from pipeline.intake import (
@@ -43,7 +44,7 @@ from pipeline.intake import (
     read_manifest,
     unread_entries,
 )
-from store import archive
+from store import archive, fixity
 from store.archive import exclusive_run
 from store.catalog import Catalog
 
@@ -116,6 +117,8 @@ def run_night(batches: list[Batch], home: Path, settings: Settings, now: dt.date
                     record_unread(catalog, home, inbox, unread_entries(inbox), now, report)
                 jobs = plan_night(batches, catalog, home, settings, now, report)
                 left = _run_jobs(jobs, runner, catalog, home, settings, now, progress, report)
+                if not processes.stop_requested():  # a few record files re-hashed each night (`daftar verify`)
+                    fixity.sample_into_report(home, settings.archive.verify_sample, report)
             finally:
                 catalog.close()
         except Exception as error:
@@ -200,13 +203,14 @@ def plan_night(batches: list[Batch], catalog: Catalog, home: Path, settings: Set
 
 
 def record_manifest(catalog: Catalog, home: Path, batch: Batch, manifest: Manifest, now: dt.datetime, report: BatchReport) -> None:
-    """A manifest read tonight is a source too: done (its skipped rows flagged for review), or
-    quarantined when it cannot be read at all; its stacks then run without it."""
+    """A manifest read tonight is a source too: done (its skipped rows, and re-scans it names that
+    could not be noted, flagged for review), or quarantined when it cannot be read at all; its
+    stacks then run without it."""
     stack = Stack(batch, MANIFEST, (fingerprint(manifest.path),))
     if manifest.unreadable:
         quarantine_stack(catalog, home, stack, manifest.unreadable, now, report)
         return
-    skipped = "; ".join(manifest.skipped) or None
+    skipped = "; ".join([*manifest.skipped, *note_manifest_rescans(catalog, home, batch, manifest, now)]) or None
     catalog.mark_sources(stack, stack.sources, "done", skipped, now)
     if skipped:
         report.flagged.append(ReportLine(batch.district, batch.tehsil, batch.name, MANIFEST, skipped))

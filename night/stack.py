@@ -18,6 +18,7 @@ import tempfile
 import threading
 import time
 from collections import deque
+from collections.abc import Iterator
 from concurrent.futures import Future, wait
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,12 +34,13 @@ from extractors.file_numbers import is_separator
 from extractors.metadata import record_type, title_from_text
 from night.identity import claim_file_ids
 from night.numbering import choose_number, manifest_entry, record_year
-from night.page_images import set_jpeg_dpi, without_barcodes, write_jpeg
-from pipeline import archival_pdf, ocr
+from night.page_images import without_barcodes, write_archived_page, write_jpeg
+from pipeline import alto, archival_pdf, ocr, urdu_model
 from pipeline.intake import ManifestEntry, readable_pages
-from pipeline.ocrmypdf import archive_pdf
-from pipeline.pages import PDF_SUFFIXES, iter_pages, pdf_text_layer
-from pipeline.preprocess import clean_page, languages_for_page
+from pipeline.pages import PDF_SUFFIXES, Scan, iter_pages, pdf_text_layer
+from pipeline.legibility import no_text
+from pipeline.preprocess import CleanedPage, clean_page, languages_for_page
+from pipeline.script import page_segmentation, read_with
 from store import archive
 
 cv2.setNumThreads(1)  # pages run in parallel already; OpenCV's own threads would only contend
@@ -60,8 +62,9 @@ class PendingPage:
     """A cleaned page waiting for its OCR (None for a blank page, which is not OCRed)."""
 
     page: PageRecord
-    image: Path  # as archived
-    ocr_image: Path  # as OCRed: barcodes whited out
+    image: Path  # as archived: the scan as scanned (night/page_images.py)
+    image_dpi: float
+    ocr_image: Path  # as OCRed: the cleaned page, barcodes whited out
     ocr: Future[ocr.PageOcr] | None
 
 
@@ -78,6 +81,8 @@ class Draft:
     languages: set[str] = field(default_factory=set)
     flags: list[str] = field(default_factory=list)
     born_digital_pdf: Path | None = None
+    born_digital_info: dict[str, str] = field(default_factory=dict)  # its own document info (/Creator...)
+    alto: list[Path | None] = field(default_factory=list)  # each page's ALTO, None where it has none
     timings: dict[str, float] = field(default_factory=dict)
 
     def time(self, step: str, seconds: float) -> None:
@@ -119,19 +124,30 @@ class StackProcessor:
 
     def run(self, now: dt.datetime) -> StackResult:
         try:
-            self._read_sources()
-            self._assemble(self.draft, wait=True)
-            drafts = [d for d in self.drafts if d.pages]
-            records = [self._finish(d, i, len(drafts), now) for i, d in enumerate(drafts, 1)]
-            self._give_unique_ids(records)
-            for record, draft in zip(records, drafts):
-                pdf = self._final_pdf(draft, record.file_id)
-                self._check_text_layer(record, pdf)
-                self.result.archive_dirs.append(archive.write_record(self.home, record, pdf))
+            for record, pdf, alto_files in self.read(now):
+                self.result.archive_dirs.append(archive.write_record(self.home, record, pdf, alto=alto_files))
                 self.result.records.append(record)
             return self.result
         finally:
-            shutil.rmtree(self.work, ignore_errors=True)
+            self.close()
+
+    def read(self, now: dt.datetime, claim_ids: bool = True) -> Iterator[tuple[RecordFile, Path, list[Path | None]]]:
+        """Each record file of the stack read, cleaned, OCRed and made PDF/A in the work folder, with
+        its ALTO files, not archived yet (`close` removes them). `claim_ids` False claims no id: the
+        pages re-scanned for a record file already archived (`night.rescan_pages`)."""
+        self._read_sources()
+        self._assemble(self.draft, wait=True)
+        drafts = [d for d in self.drafts if d.pages]
+        records = [self._finish(d, i, len(drafts), now) for i, d in enumerate(drafts, 1)]
+        if claim_ids:
+            self._give_unique_ids(records)
+        for record, draft in zip(records, drafts):
+            pdf = self._final_pdf(draft, record)
+            self._check_text_layer(record, pdf)
+            yield record, pdf, draft.alto
+
+    def close(self) -> None:
+        shutil.rmtree(self.work, ignore_errors=True)
 
     # reading ----------------------------------------------------------------------------------
 
@@ -159,7 +175,7 @@ class StackProcessor:
                 self._born_digital(source, texts)
             else:
                 for page in iter_pages(source.path, self.settings.ocr.dpi, self.settings.intake.max_page_pixels):
-                    self._read_page(source, page.index, page.image, page.dpi)
+                    self._read_page(source, page.index, page.image, page.dpi, page.scan)
                     self.pages_read += 1
         except UnreadableSource as error:
             if self.pages_read > read_before:
@@ -183,7 +199,7 @@ class StackProcessor:
         draft = self.draft
         started = time.perf_counter()
         out = self.work / f"born-digital-{len(self.drafts)}.pdf"
-        archive_pdf(source.path, out)
+        draft.born_digital_info = archival_pdf.born_digital_copy(source.path, out)
         draft.born_digital_pdf = out
         draft.time("archive_pdf", time.perf_counter() - started)
         for index, text in enumerate(texts):
@@ -191,10 +207,10 @@ class StackProcessor:
                                           born_digital=True, text=text))
         self._start_new_draft()
 
-    def _read_page(self, source: SourceFile, index: int, image: np.ndarray, dpi: int) -> None:
+    def _read_page(self, source: SourceFile, index: int, image: np.ndarray, dpi: int, scan: Scan) -> None:
         draft = self.draft
         started = time.perf_counter()
-        cleaned = clean_page(image, dpi, self.settings.cleaning)
+        cleaned = clean_page(image, dpi, self.settings.cleaning, self.languages)
         draft.time("clean", time.perf_counter() - started)
         started = time.perf_counter()
         barcodes = read_barcodes(cleaned.image)
@@ -213,30 +229,29 @@ class StackProcessor:
             draft.cover_barcodes = barcodes
         if cleaned.dark:
             draft.flags.append(f"dark-page: page {page.number}")
+        draft.flags.extend(f"uncertain-cleaning: page {page.number}: {decision}" for decision in cleaned.uncertain)
         draft.pages.append(page)
         draft.barcodes.extend(barcodes)
-        image_path = self.work / f"page-{len(self.drafts):03d}-{page.number:05d}.jpg"
-        write_jpeg(image_path, cleaned.image, JPEG_QUALITY)
-        set_jpeg_dpi(image_path, dpi)
-        future, ocr_path = None, image_path
+        base = self.work / f"page-{len(self.drafts):03d}-{page.number:05d}"
+        image_path, image_dpi = write_archived_page(base, scan, image, dpi, cleaned)
+        future, ocr_path = None, base.with_name(base.name + "-ocr.jpg")
         if not cleaned.blank:
             languages = languages_for_page(cleaned.script, self.languages)
             page.language = "+".join(languages)
             draft.languages.update(languages)
-            if barcodes:  # Tesseract's layout analysis takes a label's bars for a picture and drops the text around it
-                ocr_path = image_path.with_name(image_path.stem + "-ocr.jpg")
-                write_jpeg(ocr_path, without_barcodes(cleaned.image, barcodes, dpi), JPEG_QUALITY)
+            # Tesseract's layout analysis takes a label's bars for a picture and drops the text around it
+            write_jpeg(ocr_path, without_barcodes(cleaned.image, barcodes, dpi) if barcodes else cleaned.image, JPEG_QUALITY)
+            models = urdu_model.models_for_page(read_with(languages, self.settings.ocr.models), cleaned.image)
             self.read_ahead.acquire()
-            future = self.tesseract.submit(ocr.ocr_page, ocr_path, tuple(languages), self._segmentation(cleaned.script),
+            future = self.tesseract.submit(ocr.ocr_page, ocr_path, models, self._segmentation(cleaned),
                                            dpi, self.settings.ocr.tesseract_timeout)
             future.add_done_callback(lambda _: self.read_ahead.release())
-        draft.pending.append(PendingPage(page, image_path, ocr_path, future))
+        draft.pending.append(PendingPage(page, image_path, image_dpi, ocr_path, future))
         self._assemble(draft, wait=False)
 
-    def _segmentation(self, script: str | None) -> int:
-        if script == "Arabic":
-            return self.settings.ocr.page_segmentation_arabic
-        return self.settings.ocr.page_segmentation
+    def _segmentation(self, cleaned: CleanedPage) -> int:
+        ocr_settings = self.settings.ocr
+        return page_segmentation(cleaned.script, cleaned.layout, ocr_settings.page_segmentation_arabic, ocr_settings.page_segmentation)
 
     def _start_new_draft(self) -> None:
         if self.drafts:
@@ -256,22 +271,40 @@ class StackProcessor:
             result = item.ocr.result() if item.ocr else None
             if result is not None:
                 item.page.text, item.page.confidence = result.text, result.confidence
+                if no_text(result.text, result.confidence):  # junk (music, a drawing) indexes nothing
+                    item.page.text = ""
+                    draft.flags.append(f"no-text: page {item.page.number}")
                 draft.time("ocr", result.seconds)
                 if result.error:
                     draft.flags.append(f"ocr-failed: page {item.page.number}: {result.error}")
+                if result.alto:
+                    alto.describe_source(result.alto, item.page.source, item.page.source_page)
+            draft.alto.append(result.alto if result else None)
             started = time.perf_counter()
-            draft.pdf.add(item.image, result.text_layer if result else None)
+            draft.pdf.add(item.image, item.image_dpi, result.text_layer if result else None)
             draft.time("assemble", time.perf_counter() - started)
             item.image.unlink(missing_ok=True)
             item.ocr_image.unlink(missing_ok=True)
 
-    def _final_pdf(self, draft: Draft, file_id: str) -> Path:
-        if draft.born_digital_pdf:
-            return draft.born_digital_pdf
+    def _final_pdf(self, draft: Draft, record: RecordFile) -> Path:
+        """The archived PDF, PDF/A-2u or -2b with the record's metadata, or flagged `not-pdfa` with why."""
         started = time.perf_counter()
-        pdf = draft.pdf.finish(self.work / f"{file_id}.pdf")
+        out = self.work / f"{record.file_id}.pdf"
+        scanned_at = self._scanned_at(record)
+        if draft.born_digital_pdf:
+            failure = archival_pdf.finish_born_digital(draft.born_digital_pdf, draft.born_digital_info, record, scanned_at, out)
+        else:
+            failure = draft.pdf.finish(out, record, scanned_at)
+        if failure:
+            record.flags = sorted({*record.flags, f"not-pdfa: {failure}"})
         draft.time("pdfa", time.perf_counter() - started)
-        return pdf
+        return out
+
+    def _scanned_at(self, record: RecordFile) -> dt.datetime:
+        """When the record file was scanned: its newest source file's time (the machine's time zone)."""
+        names = {source["path"] for source in record.sources}
+        newest = max(s.path.stat().st_mtime for s in self.stack.sources if self._relative(s) in names)
+        return dt.datetime.fromtimestamp(newest, dt.timezone.utc).astimezone()
 
     def _check_text_layer(self, record: RecordFile, pdf: Path) -> None:
         """Read the archival PDF back with pdfplumber: the first and last pages that have text

@@ -37,12 +37,17 @@ class Waiting:
 
 @dataclass(frozen=True)
 class ManifestEntry:
+    """A manifest row: what the team typed for one stack (`source`, a file or folder of the batch).
+    `replaces` names the quarantined scan this stack is the re-scan of (its path as in its batch,
+    `2026-11-21/scan_0003.tif`, or the end of it), as `daftar requeue` would."""
+
     source: str
     file_number: str = ""
     title: str = ""
     record_type: str = ""
     year: str = ""
     operator: str = ""
+    replaces: str = ""
 
 
 @dataclass(frozen=True)

@@ -1,32 +1,54 @@
-"""Page cleaning before OCR: black borders and punch holes whitened, the page turned upright and
-deskewed, blank backs recognised, the script read. One page in, one `CleanedPage` out.
+"""Page cleaning before OCR: the page turned upright and deskewed, black borders and punch holes
+whitened in the copy that is OCRed, blank backs recognised, the script read. One page in, one
+`CleanedPage` out.
+
+Nothing cleaning does may make a page read worse than the page as it came. Each decision (turn,
+deskew, blank, script) carries a confidence; below it the page is read as it came and the
+decision is named in `CleanedPage.uncertain`. A quarter turn is checked by reading a band of the
+page both ways (`pipeline.legibility`); a deskew smaller than `MIN_DESKEW_DEGREES` is not made;
+whitening that would erase writing is refused (`pipeline.erasing`). The archived image is never
+painted: only the turn and the deskew are applied to it, by `turn_like`, onto exactly the
+geometry of the OCR copy, so the text layer lies right over it.
 
 Cost is the design constraint: OCR with the fast models takes ~2 s a page here and the whole
 pipeline must stay within ~10% of OCR alone, so every estimate is made on a small binary copy
-of the page (`ANALYSIS_DPI`), and the full-resolution page is touched only to whiten borders and
-to turn it once. Tesseract OSD (a process, 0.25-0.9 s) runs only when the page's own text
-lines cannot say which way up it is (see `pipeline.script`).
+of the page (`ANALYSIS_DPI`). Tesseract runs only when the page's own text lines cannot say
+which way up it is (OSD, see `pipeline.script`) and to confirm a turn.
 
 Angles are counter-clockwise positive, as seen on screen. `skew_degrees` and `orientation` say
-how the page lay on the scanner as found; the cleaned image has been turned back by the
-opposite. A correction that is not confident is not made: a page is never made worse.
+how the page lay on the scanner as found; the cleaned image has been turned back by the opposite.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 
 import cv2
 import numpy as np
 
 from domain.config import CleaningSettings
+from pipeline.erasing import (
+    MAX_ERASED_WRITING,
+    binarize,
+    erased_mask,
+    erased_writing_share,
+    has_rules,
+    scanner_margins,
+    without_rules,
+)
+from pipeline.geometry import deskew_canvas, paper_fill, quarter_turn, rotate_small, turn_back
+from pipeline.legibility import densest_band, read_band, reads_better
 from pipeline.script import (
+    LANGUAGE_SCRIPTS,
     MIN_SCRIPT_CONFIDENCE,
+    SCRIPT_LANGUAGE,
     OsdResult,
     ScriptGuess,
     detect_script,
     detect_upside_down,
+    find_layout,
     find_text_lines,
     languages_for_page,
     line_sharpness,
@@ -34,7 +56,7 @@ from pipeline.script import (
 )
 from pipeline.skew import MIN_SKEW_CONFIDENCE, SkewEstimate, choose_axis, coarse_skew, refine_skew
 
-__all__ = ["CleanedPage", "clean_page", "languages_for_page"]
+__all__ = ["CleanedPage", "clean_page", "languages_for_page", "turn_like"]
 
 ANALYSIS_DPI = 150  # orientation, script, borders, blank: 12 pt text is ~20 px a line here
 COARSE_DPI = 75  # the first sweep over +-15 degrees
@@ -45,7 +67,10 @@ BLEED_THROUGH_CONTRAST = 60
 # open, a photocopy gone black. Its words may still be there, so it is OCRed and flagged.
 DARK_PAPER_LEVEL = 64
 SPECK_MM2 = 0.15  # components smaller than this (~0.4 mm across) are dust, not writing
-MIN_ROTATION_DEGREES = 0.05  # smaller corrections only blur the page
+# Tesseract reads a page tilted this little as well as a level one, and turning it back blurs
+# it (bench/deskew.py --small-skew): smaller skews are left as they are.
+MIN_DESKEW_DEGREES = 0.5
+MIN_BLANK_CONFIDENCE = 0.5  # a page this close to the blank threshold is OCRed, and flagged
 MIN_ORIENTATION_CONFIDENCE = 0.5  # line votes below it ask Tesseract OSD
 OSD_MIN_CONFIDENCE = 3.0  # Tesseract's own orientation confidence scale
 OSD_MIN_SCRIPT_CONFIDENCE = 1.0  # and its script confidence scale
@@ -56,7 +81,7 @@ OSD_SCRIPTS = {"Latin", "Arabic", "Devanagari"}  # OSD misreads Nastaliq as "Jap
 class CleanedPage:
     """A page ready for OCR and what cleaning found out about it."""
 
-    image: np.ndarray  # greyscale uint8, upright, deskewed, borders whitened
+    image: np.ndarray  # the copy to OCR: greyscale uint8, upright, deskewed, borders whitened
     skew_degrees: float  # the page lay turned this much (counter-clockwise +) and was turned back; 0 if not corrected
     skew_confidence: float  # 0..1
     orientation: int  # 0/90/180/270: the quarter turn (counter-clockwise) the page lay in and was turned back from
@@ -64,10 +89,25 @@ class CleanedPage:
     blank: bool
     blank_confidence: float  # 0..1
     ink_ratio: float  # share of the page's pixels that are ink, after specks and bleed-through
-    script: str | None  # "Latin" | "Arabic" | "Devanagari" | None (unsure)
+    script: str | None  # "Latin" | "Arabic" | "Devanagari" | None (unsure, or not one the district reads)
     script_confidence: float  # 0..1
     orientation_source: str = "lines"  # "lines" (text-line votes), "osd" (Tesseract) or "none"
     dark: bool = False  # no paper visible (see DARK_PAPER_LEVEL): never blank, left as it is
+    source_size: tuple[int, int] = (0, 0)  # (width, height) of the page as it came
+    canvas: tuple[int, int] = (0, 0)  # (width, height) of `image`: the upright page, grown to hold a deskewed page's corners
+    # Decisions not made for want of confidence, the page read as it came instead: "turn",
+    # "deskew", "blank", "script", and "borders" (whitening refused: it would erase writing).
+    uncertain: list[str] = field(default_factory=list)
+    layout: str = "text"  # "text", "columns" or "table": chooses the page segmentation (`pipeline.script.page_segmentation`)
+
+
+def turn_like(image: np.ndarray, cleaned: CleanedPage) -> np.ndarray:
+    """Any image of the page `cleaned` was made from (grey, colour HxWx3, or bilevel 0/255, at
+    the same size) turned exactly as the OCR copy was: the quarter turn and the deskew onto the
+    same canvas, nothing painted. A bilevel page stays bilevel."""
+    if (image.shape[1], image.shape[0]) != cleaned.source_size:
+        raise ValueError(f"image is {image.shape[1]}x{image.shape[0]}, the cleaned page was {cleaned.source_size[0]}x{cleaned.source_size[1]}")
+    return turn_back(image, cleaned.orientation, cleaned.skew_degrees, cleaned.canvas, paper_fill(image))
 
 
 # --- small binary views of the page ----------------------------------------------------------
@@ -95,53 +135,6 @@ def ink_threshold(grey: np.ndarray, paper: int) -> int:
     return int(min(otsu + 1, paper - BLEED_THROUGH_CONTRAST))
 
 
-def binarize(grey: np.ndarray, threshold: int) -> np.ndarray:
-    """Ink as 1, paper as 0."""
-    return cv2.threshold(grey, threshold - 1, 1, cv2.THRESH_BINARY_INV)[1]
-
-
-def scanner_margins(grey: np.ndarray, dpi: float, paper: int) -> list[tuple[int, int, int, int, np.ndarray]]:
-    """Black scanner margins and punch-hole shadows in a small page, as (x, y, w, h, mask)
-    boxes with the component's mask inside each.
-
-    Margins: dark regions touching the frame that are large (the open lid around a small or
-    skewed sheet). Punch holes: dark filled discs 4-10 mm across within 30 mm of an edge.
-    Text matches neither: letters are not that large and solid, nor round and filled.
-    """
-    dark = binarize(grey, min(90, paper // 2))
-    count, labels, stats, _ = cv2.connectedComponentsWithStats(dark, connectivity=8)
-    h, w = grey.shape
-    mm = dpi / 25.4
-    x, y, bw, bh, area = (stats[1:, i] for i in range(5))
-    touches = (x == 0) | (y == 0) | (x + bw == w) | (y + bh == h)
-    margin = touches & ((bw > 0.15 * w) | (bh > 0.15 * h) | (area > 0.002 * w * h))
-    round_and_filled = (bw > 0.75 * bh) & (bw < 1.33 * bh) & (area > 0.6 * bw * bh)
-    near_edge = np.minimum(np.minimum(x, y), np.minimum(w - x - bw, h - y - bh)) < 30 * mm
-    hole = round_and_filled & near_edge & (np.maximum(bw, bh) >= 4 * mm) & (np.maximum(bw, bh) <= 10 * mm)
-    boxes = []
-    for index in np.flatnonzero(margin | hole):
-        left, top, width, height = int(x[index]), int(y[index]), int(bw[index]), int(bh[index])
-        mask = labels[top : top + height, left : left + width] == index + 1
-        boxes.append((left, top, width, height, mask))
-    return boxes
-
-
-def whiten(image: np.ndarray, boxes: list, scale: float, paper: int) -> np.ndarray:
-    """A copy of `image` with each small-page box's mask (scaled up by `scale`, grown by a
-    pixel of the small page to cover a blurred edge) painted paper-coloured."""
-    page = image.copy()
-    h, w = page.shape
-    for left, top, width, height, mask in boxes:
-        grown = cv2.dilate(np.pad(mask.astype(np.uint8), 1), np.ones((3, 3), np.uint8))
-        x0, y0 = int((left - 1) * scale), int((top - 1) * scale)
-        x1, y1 = int(math.ceil((left + width + 1) * scale)), int(math.ceil((top + height + 1) * scale))
-        big = cv2.resize(grown, (x1 - x0, y1 - y0), interpolation=cv2.INTER_NEAREST).astype(bool)
-        cx0, cy0, cx1, cy1 = max(x0, 0), max(y0, 0), min(x1, w), min(y1, h)
-        region = page[cy0:cy1, cx0:cx1]
-        region[big[cy0 - y0 : cy1 - y0, cx0 - x0 : cx1 - x0]] = paper
-    return page
-
-
 @dataclass(frozen=True)
 class Components:
     """The page's ink as connected components, dust removed."""
@@ -160,69 +153,6 @@ def ink_components(ink: np.ndarray, dpi: float) -> Components:
     return Components(kept[:, cv2.CC_STAT_WIDTH], kept[:, cv2.CC_STAT_HEIGHT], int(kept[:, cv2.CC_STAT_AREA].sum()))
 
 
-# --- turning the page ------------------------------------------------------------------------
-
-_ROTATE_CLOCKWISE = {90: cv2.ROTATE_90_CLOCKWISE, 180: cv2.ROTATE_180, 270: cv2.ROTATE_90_COUNTERCLOCKWISE}
-
-
-def quarter_turn(image: np.ndarray, orientation: int) -> np.ndarray:
-    """Undo a counter-clockwise quarter turn of `orientation` degrees."""
-    orientation %= 360
-    return image if orientation == 0 else cv2.rotate(image, _ROTATE_CLOCKWISE[orientation])
-
-
-def rotate_small(binary: np.ndarray, degrees: float) -> np.ndarray:
-    """Turn a small binary image by -degrees (undo a ccw skew), same size, nearest pixel."""
-    h, w = binary.shape
-    matrix = cv2.getRotationMatrix2D((w / 2, h / 2), -degrees, 1.0)
-    return cv2.warpAffine(binary, matrix, (w, h), flags=cv2.INTER_NEAREST, borderValue=0)
-
-
-def deskew_full(image: np.ndarray, degrees: float, fill: int, ink: np.ndarray) -> np.ndarray:
-    """Turn the full page back by `degrees`, on a canvas grown only as far as needed to keep all
-    the ink of `ink` (a small binary copy of the page) inside it: text is never cut off."""
-    h, w = image.shape
-    matrix = cv2.getRotationMatrix2D((w / 2, h / 2), -degrees, 1.0)
-    new_w, new_h = w, h
-    points = cv2.findNonZero(ink)
-    if points is not None:
-        scale = w / ink.shape[1]
-        points = points.reshape(-1, 2).astype(np.float64) * scale
-        moved = points @ matrix[:, :2].T + matrix[:, 2]
-        margin = 2 * scale
-        new_w = int(math.ceil(2 * max(w / 2, float(np.max(np.abs(moved[:, 0] - w / 2))) + margin)))
-        new_h = int(math.ceil(2 * max(h / 2, float(np.max(np.abs(moved[:, 1] - h / 2))) + margin)))
-        matrix[0, 2] += (new_w - w) / 2
-        matrix[1, 2] += (new_h - h) / 2
-    return cv2.warpAffine(image, matrix, (new_w, new_h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT, borderValue=int(fill))
-
-
-def without_rules(ink: np.ndarray) -> np.ndarray:
-    """The levelled ink without table rules. A rule is a row (or column) that is mostly ink in
-    long runs; a line of dense text has as much ink but in short runs. Gaps of a few pixels
-    are closed first: a thin rule turned back from a skew comes out as a staircase. Rules
-    would join a register's lines into one block that no text-line test can read."""
-    cleared = ink
-    for axis, kernel in ((1, (1, 7)), (0, (7, 1))):
-        joined = cv2.morphologyEx(ink, cv2.MORPH_CLOSE, np.ones(kernel, np.uint8))
-        counts = joined.sum(axis=axis)
-        runs = np.count_nonzero(np.diff(joined, axis=axis) == 1, axis=axis) + 1
-        length = ink.shape[axis]
-        rules = (counts > 0.3 * length) & (counts / runs > 0.05 * length)
-        if rules.any():
-            rules[:-1] |= rules[1:]  # and the stray pixels of the staircase on either side
-            rules[1:] |= rules[:-1].copy()
-            cleared = cleared.copy() if cleared is ink else cleared
-            if axis == 1:
-                cleared[rules] = 0
-            else:
-                cleared[:, rules] = 0
-    return cleared
-
-
-# --- the page --------------------------------------------------------------------------------
-
-
 def blank_confidence(ink_ratio: float, threshold: float) -> float:
     """How far the ink lies from the threshold: 1.0 at a factor of 4 either side."""
     if threshold <= 0:
@@ -231,53 +161,120 @@ def blank_confidence(ink_ratio: float, threshold: float) -> float:
     return round(min(1.0, distance), 3)
 
 
-def clean_page(image: np.ndarray, dpi: int, settings: CleaningSettings) -> CleanedPage:
-    """Whiten scanner margins and punch holes, detect blank pages, turn the page upright and
-    level, and read its script. `image` is a greyscale uint8 page; it is not modified."""
+# --- the page --------------------------------------------------------------------------------
+
+
+@dataclass
+class Views:
+    """The page at three resolutions: as it came, for analysis, for the coarse skew sweep."""
+
+    page: np.ndarray
+    small: np.ndarray
+    small_dpi: float
+    coarse: np.ndarray
+    coarse_dpi: float
+    paper: int
+
+
+def clean_page(image: np.ndarray, dpi: int, settings: CleaningSettings, languages: Sequence[str] = ()) -> CleanedPage:
+    """Whiten scanner margins and punch holes (in the OCR copy), detect blank pages, turn the
+    page upright and level, and read its script among those of `languages` (the district's
+    Tesseract languages; any script when empty). `image` is grey or colour uint8; not modified."""
     if image.ndim != 2:
         image = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
     dpi = dpi or 300
+    size = (image.shape[1], image.shape[0])
     small = downscale(image, dpi, ANALYSIS_DPI)
     small_dpi = dpi * small.shape[1] / image.shape[1]
     coarse = downscale(small, small_dpi, COARSE_DPI)
-    coarse_dpi = dpi * coarse.shape[1] / image.shape[1]
-    paper = paper_level(coarse)
-    if paper < DARK_PAPER_LEVEL:  # no ink can be told from such paper: not blank, not turned
-        return CleanedPage(image, 0.0, 0.0, 0, 0.0, False, 1.0, 1.0, None, 0.0, "none", dark=True)
+    views = Views(image, small, small_dpi, coarse, dpi * coarse.shape[1] / image.shape[1], paper_level(coarse))
+    if views.paper < DARK_PAPER_LEVEL:  # no ink can be told from such paper: not blank, not turned
+        return CleanedPage(image, 0.0, 0.0, 0, 0.0, False, 1.0, 1.0, None, 0.0, "none", dark=True, source_size=size, canvas=size)
+    uncertain: list[str] = []
+    if not whiten_margins(views):
+        uncertain.append("borders")
 
-    # 1. Scanner margins and punch holes: whitened in the full page and in the small copies.
-    page = image
-    margins = scanner_margins(coarse, coarse_dpi, paper)
-    if margins:
-        page = whiten(image, margins, image.shape[1] / coarse.shape[1], paper)
-        small = whiten(small, margins, small.shape[1] / coarse.shape[1], paper)
-        coarse = whiten(coarse, margins, 1.0, paper)
-
-    # 2. Ink, without bleed-through and dust; its share decides blank.
-    threshold = ink_threshold(small, paper)
-    ink = binarize(small, threshold)
+    # Ink, without bleed-through and dust; its share decides blank.
+    threshold = ink_threshold(views.small, views.paper)
+    ink = binarize(views.small, threshold)
     components = ink_components(ink, small_dpi)
     ink_ratio = components.ink_pixels / ink.size
-    blank = ink_ratio < settings.blank_ink_ratio
     blank_conf = blank_confidence(ink_ratio, settings.blank_ink_ratio)
-    if blank:
-        return CleanedPage(page, 0.0, 0.0, 0, 0.0, True, blank_conf, round(ink_ratio, 6), None, 0.0, "none")
+    if ink_ratio < settings.blank_ink_ratio:
+        if blank_conf >= MIN_BLANK_CONFIDENCE:
+            return CleanedPage(views.page, 0.0, 0.0, 0, 0.0, True, blank_conf, round(ink_ratio, 6), None, 0.0, "none",
+                               source_size=size, canvas=size, uncertain=uncertain)
+        uncertain.append("blank")  # so near the threshold that it is OCRed rather than skipped
+    return turn_upright(views, ink, threshold, components, settings, languages, uncertain,
+                        (blank_conf, round(ink_ratio, 6), size))
 
-    # 3. Skew, along both axes; 4. script and which way up, from the levelled text lines.
-    coarse_ink = binarize(coarse, threshold)
-    levelled = level_page(coarse_ink, ink, settings)
-    facing = find_facing(levelled, components, small_dpi, settings)
 
-    # 5. Turn the full page: the quarter turn, then the skew.
-    skew, script = levelled.skew, facing.script
-    upright = quarter_turn(page, facing.orientation)
-    skew_degrees = 0.0
-    if levelled.apply_skew:
-        upright = deskew_full(upright, skew.degrees, paper, quarter_turn(coarse_ink, facing.orientation))
-        skew_degrees = round(skew.degrees, 3)
+def whiten_margins(views: Views) -> bool:
+    """Whiten black scanner margins and punch holes in every view of the page, unless that would
+    erase writing; False when it was refused."""
+    margins = scanner_margins(views.coarse, views.coarse_dpi, views.paper)
+    if not margins:
+        return True
+    small_mask = erased_mask(views.small.shape, margins, views.small.shape[1] / views.coarse.shape[1])
+    if erased_writing_share(views.small, views.small_dpi, small_mask) > MAX_ERASED_WRITING:
+        return False
+    views.page = _painted(views.page, erased_mask(views.page.shape, margins, views.page.shape[1] / views.coarse.shape[1]), views.paper)
+    views.small = _painted(views.small, small_mask, views.paper)
+    views.coarse = _painted(views.coarse, erased_mask(views.coarse.shape, margins, 1.0), views.paper)
+    return True
+
+
+def _painted(image: np.ndarray, mask: np.ndarray, paper: int) -> np.ndarray:
+    painted = image.copy()
+    painted[mask] = paper
+    return painted
+
+
+def turn_upright(views: Views, ink: np.ndarray, threshold: int, components: Components, settings: CleaningSettings,
+                 languages: Sequence[str], uncertain: list[str], blank: tuple[float, float, tuple[int, int]]) -> CleanedPage:
+    """Skew and which way up, from the levelled text lines; the turn confirmed by reading; then
+    the OCR copy turned back by what was sure."""
+    blank_conf, ink_ratio, size = blank
+    allowed = {LANGUAGE_SCRIPTS[code] for code in languages if code in LANGUAGE_SCRIPTS} or None
+    coarse_ink = binarize(views.coarse, threshold)
+    levelled = level_page(coarse_ink, ink, views.small_dpi, settings)
+    if levelled.unsure_skew:
+        uncertain.append("deskew")
+    facing = find_facing(levelled, components, views.small_dpi, settings, allowed)
+    if facing.unsure:
+        uncertain.append("turn")
+    script = facing.script
+    orientation, orientation_conf, source = facing.orientation, facing.confidence, facing.source
+    skew = levelled.skew.degrees if levelled.apply_skew else 0.0
+    if orientation and not turn_reads_better(views.small, views.small_dpi, orientation, skew, script.script, languages):
+        uncertain.append("turn")
+        orientation, orientation_conf, source = 0, 0.0, "none"
     script_name = script.script if script.confidence >= MIN_SCRIPT_CONFIDENCE else None
-    return CleanedPage(upright, skew_degrees, skew.confidence, facing.orientation, round(facing.confidence, 3), False, blank_conf,
-                       round(ink_ratio, 6), script_name, script.confidence, facing.source)
+    if script.script is not None and script_name is None:
+        uncertain.append("script")
+    upright_size = size if orientation in (0, 180) else (size[1], size[0])
+    canvas = deskew_canvas(upright_size, skew, quarter_turn(coarse_ink, orientation)) if skew else upright_size
+    image = turn_back(views.page, orientation, round(skew, 3), canvas, views.paper)
+    layout = find_layout(levelled.ink, views.small_dpi, levelled.ruled)
+    return CleanedPage(image, round(skew, 3), levelled.skew.confidence, orientation, round(orientation_conf, 3), False, blank_conf,
+                       ink_ratio, script_name, script.confidence, source, source_size=size, canvas=canvas,
+                       uncertain=sorted(set(uncertain)), layout=layout)
+
+
+def turn_reads_better(small: np.ndarray, dpi: float, orientation: int, skew: float, script: str | None, languages: Sequence[str]) -> bool:
+    """Whether the densest band of the page reads better (more sure words) turned by
+    `orientation` than turned the opposite way (upside down from it)."""
+    if script in SCRIPT_LANGUAGE:
+        reading_languages = languages_for_page(script, list(languages)) if languages else [SCRIPT_LANGUAGE[script]]
+    else:
+        reading_languages = list(languages) or ["eng"]
+    upright = quarter_turn(small, orientation)
+    if skew:
+        h, w = upright.shape
+        matrix = cv2.getRotationMatrix2D((w / 2, h / 2), -skew, 1.0)
+        upright = cv2.warpAffine(upright, matrix, (w, h), flags=cv2.INTER_LINEAR, borderValue=paper_level(small))
+    band = densest_band(upright, dpi)
+    return reads_better(read_band(band, dpi, reading_languages), read_band(quarter_turn(band, 180), dpi, reading_languages))
 
 
 @dataclass(frozen=True)
@@ -286,12 +283,14 @@ class Levelled:
 
     ink: np.ndarray
     skew: SkewEstimate
+    ruled: bool  # table rules were found (and removed from `ink`)
     apply_skew: bool  # the skew is sure and large enough to turn the page back by
+    unsure_skew: bool  # a skew large enough to matter was found, but not surely: not applied
     sideways: bool  # the text lines run down the page as it lies
     axis_known: bool  # sure of `sideways` either way (or not asked to fix orientation)
 
 
-def level_page(coarse_ink: np.ndarray, ink: np.ndarray, settings: CleaningSettings) -> Levelled:
+def level_page(coarse_ink: np.ndarray, ink: np.ndarray, dpi: float, settings: CleaningSettings) -> Levelled:
     """Skew along both axes: text lines run across an upright page and down a sideways one."""
     skew = coarse_skew(coarse_ink, settings.max_skew_degrees)
     sideways, axis_known = False, not settings.fix_orientation
@@ -302,9 +301,13 @@ def level_page(coarse_ink: np.ndarray, ink: np.ndarray, settings: CleaningSettin
             skew = turned
     frame = quarter_turn(ink, 90) if sideways else ink
     skew = refine_skew(frame, skew) if skew.confidence > 0 else skew
-    apply_skew = settings.deskew and skew.confidence >= MIN_SKEW_CONFIDENCE and abs(skew.degrees) >= MIN_ROTATION_DEGREES
-    level = without_rules(rotate_small(frame, skew.degrees) if apply_skew else frame)
-    return Levelled(level, skew, apply_skew, sideways, axis_known)
+    large = abs(skew.degrees) >= MIN_DESKEW_DEGREES
+    sure = skew.confidence >= MIN_SKEW_CONFIDENCE
+    apply_skew = settings.deskew and sure and large
+    unsure = settings.deskew and large and 0 < skew.confidence < MIN_SKEW_CONFIDENCE
+    turned = rotate_small(frame, skew.degrees) if sure and skew.degrees else frame
+    level = without_rules(turned, dpi)
+    return Levelled(level, skew, has_rules(turned), apply_skew, unsure, sideways, axis_known)
 
 
 @dataclass(frozen=True)
@@ -315,41 +318,47 @@ class Facing:
     confidence: float
     source: str  # "lines", "osd" or "none"
     script: ScriptGuess
+    unsure: bool = False  # Tesseract OSD saw a turn, but not surely: not made
 
 
-def find_facing(levelled: Levelled, components: Components, dpi: float, settings: CleaningSettings) -> Facing:
-    """Script and which way up, from the levelled text lines; Tesseract OSD when unsure."""
+def find_facing(levelled: Levelled, components: Components, dpi: float, settings: CleaningSettings,
+                allowed: set[str] | None = None) -> Facing:
+    """Script (among `allowed`) and which way up, from the levelled text lines; Tesseract OSD when unsure."""
     level, sideways, axis_known = levelled.ink, levelled.sideways, levelled.axis_known
     lines = find_text_lines(level)
     widths, heights = (components.heights, components.widths) if sideways else (components.widths, components.heights)
-    script = detect_script(widths, heights, lines.height, line_sharpness(level, lines))
+    script = detect_script(widths, heights, lines.height, line_sharpness(level, lines), allowed)
     up = detect_upside_down(level, lines, script.script)
     if up.confidence < MIN_ORIENTATION_CONFIDENCE:
         script = ScriptGuess(None, 0.0)  # lines that do not agree may not be text lines at all (a map)
     orientation, orientation_conf, source = 0, 0.0, "none"
-    if script.script is not None and axis_known:
+    if settings.fix_orientation and script.script is not None and axis_known:
         found = (90 if sideways else 0) + (180 if up.upside_down else 0)
         # On an unsure script only "leave it as it is" is taken from the lines: Devanagari
         # votes the other way from Latin and Arabic, so a turn needs a sure script.
         if found == 0 or script.confidence >= MIN_SCRIPT_CONFIDENCE:
             orientation, orientation_conf, source = found, up.confidence, "lines"
     unsure_script = script.confidence < MIN_SCRIPT_CONFIDENCE
+    unsure_turn = False
     if (settings.fix_orientation and source == "none") or unsure_script:
-        osd = ask_tesseract(level, dpi)
+        osd = ask_tesseract(level, dpi, allowed)
         if osd is not None:
             if unsure_script and osd.script_confidence >= OSD_MIN_SCRIPT_CONFIDENCE:
                 script = ScriptGuess(osd.script, round(min(1.0, osd.script_confidence / 2), 3))
-            if settings.fix_orientation and source == "none" and osd.orientation_confidence >= OSD_MIN_CONFIDENCE:
-                if not axis_known or osd.rotate in (0, 180):  # 90/270 would contradict a clear axis
+            if settings.fix_orientation and source == "none" and (not axis_known or osd.rotate in (0, 180)):  # 90/270 would contradict a clear axis
+                if osd.orientation_confidence >= OSD_MIN_CONFIDENCE:
                     orientation = ((90 if sideways else 0) + osd.rotate) % 360
                     orientation_conf, source = round(min(1.0, osd.orientation_confidence / 10), 3), "osd"
-    return Facing(orientation, orientation_conf, source, script)
+                else:
+                    unsure_turn = ((90 if sideways else 0) + osd.rotate) % 360 != 0
+    return Facing(orientation, orientation_conf, source, script, unsure_turn)
 
 
-def ask_tesseract(level: np.ndarray, dpi: float) -> OsdResult | None:
+def ask_tesseract(level: np.ndarray, dpi: float, allowed: set[str] | None) -> OsdResult | None:
     """Tesseract OSD on the levelled small page, for pages whose own lines could not say. Kept
-    only for the scripts OSD reads well (it calls Nastaliq "Japanese", upside down)."""
+    only for the scripts OSD reads well (it calls Nastaliq "Japanese", upside down) and that the
+    district reads."""
     osd = tesseract_osd(np.where(level > 0, 0, 255).astype(np.uint8), round(dpi))
-    if osd is None or osd.script not in OSD_SCRIPTS:
+    if osd is None or osd.script not in (OSD_SCRIPTS & allowed if allowed else OSD_SCRIPTS):
         return None
     return osd

@@ -33,7 +33,7 @@ LANGUAGE_SCRIPTS: dict[str, Script] = {
     "urd": "Arabic", "ara": "Arabic", "fas": "Arabic", "pus": "Arabic", "snd": "Arabic", "Arabic": "Arabic",
     "hin": "Devanagari", "mar": "Devanagari", "nep": "Devanagari", "san": "Devanagari", "Devanagari": "Devanagari",
 }
-# The language read when a page's script matches none of the tehsil's defaults.
+# The language a page of each script is read with where no district languages are given (`daftar inspect`, benchmarks).
 SCRIPT_LANGUAGE: dict[Script, str] = {"Latin": "eng", "Arabic": "urd", "Devanagari": "hin"}
 # Below this confidence the detected script is not trusted to change the languages.
 MIN_SCRIPT_CONFIDENCE = 0.5
@@ -90,8 +90,9 @@ def line_sharpness(ink: np.ndarray, lines: TextLines) -> float:
     return float(np.median(values)) if values else 0.0
 
 
-def detect_script(widths: np.ndarray, heights: np.ndarray, line_height: float, sharpness: float) -> ScriptGuess:
-    """Latin, Arabic or Devanagari from the sizes of the page's connected components (dust
+def detect_script(widths: np.ndarray, heights: np.ndarray, line_height: float, sharpness: float,
+                  allowed: set[Script] | None = None) -> ScriptGuess:
+    """Latin, Arabic or Devanagari (only those `allowed`: the district's) from the sizes of the page's connected components (dust
     removed; widths and heights measured along the text lines) and the lines' sharpness.
 
     Each script must pass every one of its tests, so a page that looks like none (broken
@@ -118,8 +119,10 @@ def detect_script(widths: np.ndarray, heights: np.ndarray, line_height: float, s
         "Arabic": min((dots - 0.25) / 0.1, (0.45 - width) / 0.1, (sharpness - 2.65) / 0.3, (0.1 - wide) / 0.05),
         "Latin": min((0.13 - dots) / 0.05, (0.06 - wide) / 0.03, (width - 0.25) / 0.08, (0.85 - width) / 0.15, (2.45 - sharpness) / 0.3),
     }
-    script, score = max(scores.items(), key=lambda item: item[1])
-    if score <= 0:
+    if allowed:
+        scores = {name: score for name, score in scores.items() if name in allowed}
+    script, score = max(scores.items(), key=lambda item: item[1], default=(None, 0.0))
+    if script is None or score <= 0:
         return ScriptGuess(None, 0.0)
     return ScriptGuess(script, round(min(1.0, score), 3))
 
@@ -175,7 +178,8 @@ def languages_for_page(script: Script | None, default_languages: list[str]) -> l
 
     - Unknown script: the tehsil's defaults, unchanged.
     - Otherwise only the defaults written in that script, in their configured order; if none
-      is (an English page in a Hindi-only tehsil), the script's usual language (eng/urd/hin).
+      is, the defaults: a page is never read with a language the district does not read (a
+      Latin page taken for Devanagari in an English-only district was read as Hindi).
 
     Measured (bench/quality.py, generated pages, Debian fast models): an Urdu page read with
     urd alone had 0.1% character errors, with urd+eng 3.5% and eng+urd 3.6% (a second page:
@@ -186,4 +190,43 @@ def languages_for_page(script: Script | None, default_languages: list[str]) -> l
     if script not in SCRIPT_LANGUAGE:
         return list(default_languages)
     chosen = [code for code in default_languages if LANGUAGE_SCRIPTS.get(code) == script]
-    return chosen or [SCRIPT_LANGUAGE[script]]
+    return chosen or list(default_languages)
+
+
+def read_with(languages: list[str], models: dict[str, list[str]]) -> tuple[str, ...]:
+    """The Tesseract models to read a page's languages with (`OcrSettings.models`), in order, once each."""
+    return tuple(dict.fromkeys(model for code in languages for model in models.get(code, [code])))
+
+
+def page_segmentation(script: Script | None, layout: str, single_block: int, automatic: int) -> int:
+    """Tesseract's page segmentation for a page: one uniform block (`single_block`) only for
+    running Arabic-script text, where automatic segmentation drops whole lines; automatic for
+    everything else, and always for a page with columns or a table, which one block reads across."""
+    return single_block if script == "Arabic" and layout == "text" else automatic
+
+
+GUTTER_MM = 3.5  # a gap this wide inside a strip of lines, with ink on both sides, is between columns, not words
+STRIP_MM = 15.0  # the page is looked at in strips this tall: 3-6 lines, whose word spaces never line up (columns' lines need not align)
+GUTTER_STRIPS = 0.25  # share of the inked strips that must have a gap at one place across the page
+
+
+def find_layout(ink: np.ndarray, dpi: float, ruled: bool) -> str:
+    """"table" (the page has table rules), "columns" (strips of the page broken at one place by a
+    gap wider than any word space: columns, a register's cells) or "text"."""
+    if ruled:
+        return "table"
+    gutter, strip = (max(2, round(mm * dpi / 25.4)) for mm in (GUTTER_MM, STRIP_MM))
+    empty_counts = np.zeros(ink.shape[1], np.int32)
+    inked_strips = 0
+    for top in range(0, ink.shape[0], strip):
+        filled = ink[top : top + strip].any(axis=0)
+        inked = np.flatnonzero(filled)
+        if inked.size < gutter:
+            continue
+        inked_strips += 1
+        gaps = np.concatenate([[1], filled[inked[0] : inked[-1] + 1].astype(np.int8), [1]])
+        edges = np.flatnonzero(np.diff(gaps))
+        for start, end in zip(edges[0::2], edges[1::2]):
+            if end - start >= gutter:
+                empty_counts[inked[0] + start : inked[0] + end] += 1
+    return "columns" if inked_strips and empty_counts.max() >= max(2, GUTTER_STRIPS * inked_strips) else "text"

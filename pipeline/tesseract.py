@@ -1,5 +1,5 @@
-"""Tesseract, the one place it is run: a page's OCR (text, word table and text-only PDF layer
-from one run) and its orientation and script detection (OSD).
+"""Tesseract, the one place it is run: a page's OCR (text, word table and ALTO from one run)
+and its orientation and script detection (OSD).
 
 Failures come back as values, not exceptions: a page Tesseract refuses is flagged and the rest
 of its record file still read; OSD is only ever a second opinion. Two failures are not the page's
@@ -9,12 +9,15 @@ and are raised instead (by `pipeline.processes`, which starts every Tesseract): 
 
 from __future__ import annotations
 
+import csv
 import os
 import shutil
 import subprocess
 from pathlib import Path
 
-from pipeline import processes
+from pipeline import processes, tessdata
+
+OUTPUTS = ("txt", "tsv", "alto")  # Tesseract's configs: what one run writes (ALTO needs Tesseract >= 4.1)
 
 
 def tesseract_env() -> dict[str, str]:
@@ -25,17 +28,23 @@ def tesseract_env() -> dict[str, str]:
 
 def ocr_to_files(image: Path, base: Path, languages: tuple[str, ...], page_segmentation: int, dpi: int, timeout: float) -> str | None:
     """Read one page image with one Tesseract run that writes `base`.txt (the text), .tsv (the
-    words and their confidences) and .pdf (an invisible text layer). None when it wrote them,
-    else why not."""
-    command = ["tesseract", str(image), str(base), "-l", "+".join(languages), "--psm", str(page_segmentation),
-               "--dpi", str(dpi), "-c", "textonly_pdf=1", "txt", "tsv", "pdf"]
+    words, their boxes and confidences) and .xml (ALTO). None when it wrote them, else why not."""
+    command = ["tesseract", *tessdata.tessdata_args(languages), str(image), str(base), "-l", "+".join(languages),
+               "--psm", str(page_segmentation), "--dpi", str(dpi), *OUTPUTS]
     try:
         result = processes.run(command, writes_to=base.parent, text=True, env=tesseract_env(), timeout=timeout)
     except subprocess.TimeoutExpired:
         return f"Tesseract timed out after {timeout:.0f}s"
-    if result.returncode != 0 or not base.with_suffix(".pdf").exists():
+    if result.returncode != 0 or not all(base.with_suffix(suffix).exists() for suffix in (".txt", ".tsv", ".xml")):
         return f"Tesseract exit {result.returncode}: {last_line(result.stderr)}"
     return None
+
+
+def read_tsv(tsv: Path) -> list[dict[str, str]]:
+    """The rows of Tesseract's word table: the page (level 1), its blocks, paragraphs, lines (4)
+    and words (5), each with its box in pixels, a word with its confidence and text."""
+    with tsv.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE))
 
 
 def detect_orientation(png: bytes, dpi: int, timeout: float) -> dict[str, str]:

@@ -9,7 +9,9 @@ packages=(
   tesseract-ocr-ara tesseract-ocr-script-arab tesseract-ocr-script-deva  # bench/quality.py model comparison
   ghostscript libzbar0 poppler-utils
   fonts-noto-core fonts-noto-extra fonts-noto-mono fonts-dejavu-core fonts-lohit-deva   # sample scans
+  fonts-sil-awami-nastaliq fonts-nafees fonts-paktype fonts-hosny-amiri fonts-sil-scheherazade curl  # scripts/nastaliq, bench/nastaliq.py
   chromium                                                               # browser tests
+  maven openjdk-17-jre-headless                                          # veraPDF (scripts/verapdf.sh)
   python3-venv
 )
 missing=()
@@ -25,4 +27,6 @@ python=${PYTHON:-python3}
 .venv/bin/pip install -q --upgrade pip
 .venv/bin/pip install -q -r requirements.lock
 .venv/bin/pip install -q --no-deps -e .
+bash scripts/verapdf.sh fetch   # the PDF/A validator the tests judge the archive with (Maven Central)
+bash scripts/xml_schemas.sh >/dev/null   # the official METS and XLink schemas the tests validate METS with
 .venv/bin/daftar doctor

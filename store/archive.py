@@ -10,7 +10,7 @@ import os
 import shutil
 import stat
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -18,6 +18,8 @@ from domain.config import name_key
 from domain.errors import HomeBusy
 from domain.model import Batch, RecordFile, SourceFile
 from domain.text import printable_name
+from store.fixity import CHECKSUMS, checksum_list
+from store.mets import ALTO_DIR, METS_FILE, alto_name, mets_document
 
 RECORD_JSON = "record.json"
 
@@ -32,14 +34,25 @@ def record_dir(home: Path, record: RecordFile) -> Path:
     return place_dir(home / "archive", record.district, record.tehsil) / record.file_id
 
 
-def write_record(home: Path, record: RecordFile, pdf: Path) -> str:
-    """Move the finished PDF into the archive and write its JSON record; returns the folder
-    relative to the home. The PDF lands first, so a JSON record never names a missing PDF."""
+def write_record(home: Path, record: RecordFile, pdf: Path, alto: Sequence[Path | None] = ()) -> str:
+    """Move the finished PDF and the pages' ALTO files (one per page, None where a page has none;
+    or none at all) into the archive and write its JSON record, METS and checksums; returns the
+    folder relative to the home. The PDF lands first, so a JSON record never names a missing PDF."""
+    if alto and len(alto) != len(record.pages):
+        raise ValueError(f"{len(alto)} ALTO files for the {len(record.pages)} pages of {record.file_id}")
     folder = record_dir(home, record)
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / f"{record.file_id}.pdf"
     record.pdf = str(target.relative_to(home))
     _atomic_move(pdf, target)
+    written = {alto_name(page.number) for page, page_alto in zip(record.pages, alto) if page_alto is not None}
+    for page, page_alto in zip(record.pages, alto):
+        if page_alto is not None:
+            (folder / ALTO_DIR).mkdir(exist_ok=True)
+            _atomic_move(page_alto, folder / alto_name(page.number))
+    for stale in (folder / ALTO_DIR).glob("page-*.xml"):  # left by an earlier run of the same stack
+        if f"{ALTO_DIR}/{stale.name}" not in written:
+            stale.unlink()
     rewrite_record(home, str(folder.relative_to(home)), record)
     return str(folder.relative_to(home))
 
@@ -59,8 +72,13 @@ def read_record(home: Path, archive_dir: str) -> RecordFile:
 
 
 def rewrite_record(home: Path, archive_dir: str, record: RecordFile) -> None:
-    """Write an archived record file's JSON record again (its flags changed), atomically."""
-    _atomic_write(home / archive_dir / RECORD_JSON, json.dumps(record.to_json(), ensure_ascii=False, indent=2))
+    """Write an archived record file's JSON record again (its flags or metadata changed), then its
+    METS and the checksums of every file in the folder, each atomically. Every change to a record
+    folder ends here, so its checksums always describe it."""
+    folder = home / archive_dir
+    _atomic_write(folder / RECORD_JSON, json.dumps(record.to_json(), ensure_ascii=False, indent=2))
+    _atomic_write(folder / METS_FILE, mets_document(folder, record, Path(record.pdf).name, RECORD_JSON).decode())
+    _atomic_write(folder / CHECKSUMS, checksum_list(folder))
 
 
 def quarantine(home: Path, batch: Batch, source: SourceFile, reason: str) -> Path:

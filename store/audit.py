@@ -1,4 +1,4 @@
-"""The audit log: who viewed or downloaded which record file, and when.
+"""The audit log: who viewed, downloaded or corrected which record file, and when.
 
 Append-only, in `<home>/audit.sqlite` (its own file, so the busy log never holds a lock that the
 catalog or the user store waits on). Refused attempts are written too (action `denied`): a
@@ -15,8 +15,10 @@ from typing import Literal
 from store.database import open_database
 
 # view: a record file's page or API record; page: one page's view or text; page-image: a page at
-# full size; pdf: the archival PDF opened; download: the PDF saved; denied: refused, out of scope.
-AuditAction = Literal["view", "page", "page-image", "pdf", "download", "denied"]
+# full size; pdf: the archival PDF opened; download: the PDF saved; denied: refused, out of scope;
+# correct, flag-clear, split, join, requeue, rescan-pages: a person's change after the night.
+AuditAction = Literal["view", "page", "page-image", "pdf", "download", "denied", "correct", "flag-clear", "split",
+                      "join", "requeue", "rescan-pages"]
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS audit (

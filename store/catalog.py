@@ -16,8 +16,10 @@ from pathlib import Path
 
 from domain.config import name_key
 from domain.model import RecordFile
+from store.corrections import CORRECTIONS, INDEX_REMOVALS, CorrectionRecords
 from store.database import open_database, transaction
-from store.sources import SOURCE_FAILURES, SourceState, SourceStates
+from store.record_rows import write_record_row
+from store.sources import RESCANS, SOURCE_FAILURES, SourceState, SourceStates
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS sources (
@@ -70,7 +72,7 @@ UPDATE record_files SET flags = json_insert(flags, '$[#]', 'duplicate-file-numbe
 """
 
 # In order, never edited once released (see store.database).
-MIGRATIONS = [SCHEMA, UNIQUE_IDS, SOURCE_FAILURES]
+MIGRATIONS = [SCHEMA, UNIQUE_IDS, SOURCE_FAILURES, CORRECTIONS, INDEX_REMOVALS, RESCANS]
 
 DUPLICATE_FLAG = "duplicate-file-number"
 
@@ -130,7 +132,7 @@ class FlagCount:
     count: int
 
 
-class Catalog(SourceStates):
+class Catalog(SourceStates, CorrectionRecords):
     """A thin layer over `<home>/catalog.sqlite`. One connection per thread or process."""
 
     def __init__(self, path: Path, read_only: bool = False):
@@ -160,6 +162,7 @@ class Catalog(SourceStates):
     def quarantined_sources(self, district: str, tehsil: str, limit: int) -> tuple[list[SourceState], int]:
         """A tehsil's quarantined sources, the latest first, at most `limit`, and how many there are in all."""
         where, args = _where(district=district, tehsil=tehsil, state="quarantined")
+        where += " AND replaced_by IS NULL"  # a re-scan done closed it
         total = self.db.execute(f"SELECT COUNT(*) FROM sources {where}", args).fetchone()[0]
         rows = self.db.execute(f"SELECT * FROM sources {where} ORDER BY updated_at DESC, path LIMIT ?", [*args, limit])
         return [SourceState(**dict(row)) for row in rows], total
@@ -168,14 +171,7 @@ class Catalog(SourceStates):
 
     def record_done(self, record: RecordFile, archive_dir: str) -> None:
         with transaction(self.db) as db:
-            db.execute("INSERT OR IGNORE INTO record_ids (file_id) VALUES (?)", (record.file_id,))  # however it was named
-            db.execute(
-                "INSERT OR REPLACE INTO record_files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)",
-                (record.file_id, record.file_number, record.file_number_source, record.district, record.tehsil,
-                 record.batch, record.stack, record.title, record.record_type, record.year, len(record.pages),
-                 sum(1 for page in record.pages if page.blank), json.dumps(record.flags), archive_dir,
-                 record.processed_at),
-            )
+            write_record_row(db, record, archive_dir)
 
     def claim_file_ids(self, claims: list[tuple[str, str]]) -> list[str]:
         """An id for each (origin, wanted id): the one its origin already holds (a stack done again
@@ -223,6 +219,13 @@ class Catalog(SourceStates):
         ).fetchone()
         return _cataloged(row) if row else None
 
+    def known_as(self, file_number_or_id: str) -> CatalogedFile | None:
+        """`record_file`, else the record file this number named before a correction."""
+        row = self.record_file(file_number_or_id)
+        if row is None and (file_id := self.former_number(file_number_or_id)) is not None:
+            row = self.record_file_by_id(file_id)
+        return row
+
     def record_file_by_id(self, file_id: str) -> CatalogedFile | None:
         row = self.db.execute("SELECT * FROM record_files WHERE file_id = ?", (file_id,)).fetchone()
         return _cataloged(row) if row else None
@@ -251,6 +254,13 @@ class Catalog(SourceStates):
         )
         return [_cataloged(row) for row in rows], total
 
+    def review_files(self, district: str, tehsil: str) -> list[CatalogedFile]:
+        """A tehsil's record files with open review flags, the oldest first: the review queue."""
+        where, args = _where(district=district, tehsil=tehsil)
+        rows = self.db.execute(f"SELECT * FROM record_files {where} AND json_array_length(flags) > 0 "
+                               "ORDER BY processed_at, file_id", args)
+        return [_cataloged(row) for row in rows]
+
     def places(self) -> list[tuple[str, str, str | None]]:
         """Every (district, tehsil, record type) the record files hold."""
         rows = self.db.execute("SELECT DISTINCT district, tehsil, record_type FROM record_files")
@@ -260,8 +270,8 @@ class Catalog(SourceStates):
 
     def source_counts(self, district: str | None = None) -> list[SourceCount]:
         where, args = _where(district=district)
-        rows = self.db.execute(
-            f"SELECT district, tehsil, state, reason, COUNT(*) AS count FROM sources {where} "
+        rows = self.db.execute(  # a source replaced by its re-scan is counted once: as its re-scan
+            f"SELECT district, tehsil, state, reason, COUNT(*) AS count FROM sources {where} AND replaced_by IS NULL "
             "GROUP BY district, tehsil, state, reason", args
         )
         return [SourceCount(**dict(row)) for row in rows]

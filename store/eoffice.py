@@ -151,7 +151,7 @@ class EOfficeLinks:
         ).fetchall()
         citations = []
         for row in rows:
-            record = self.catalog.record_file(row["cited_number"])
+            record = self.catalog.known_as(row["cited_number"])  # a number corrected since still leads to its file
             citations.append(Citation(row["efile_number"], row["subject"], row["date"], row["cited_raw"], row["cited_number"],
                                       bool(row["recognized"]), record.file_id if record else None))
         return citations

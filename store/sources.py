@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from domain.config import name_key
 from domain.model import SourceFile, Stack
 from domain.text import printable_name
 from store.database import transaction
@@ -18,6 +19,19 @@ from store.database import transaction
 SOURCE_FAILURES = """
 ALTER TABLE sources ADD COLUMN failures INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE sources ADD COLUMN failure TEXT;
+"""
+
+# A re-scan for a quarantined source (`daftar requeue`): once the night has done the re-scan, the
+# quarantined source is closed (`replaced_by`) and counted once, as its re-scan.
+RESCANS = """
+ALTER TABLE sources ADD COLUMN replaced_by TEXT;
+CREATE TABLE replacements (
+    path TEXT PRIMARY KEY,          -- the re-scan, in the inbox
+    replaces TEXT NOT NULL UNIQUE,  -- the quarantined source it replaces
+    user TEXT NOT NULL,
+    at TEXT NOT NULL,               -- ISO timestamp, UTC
+    reason TEXT NOT NULL
+);
 """
 
 # The stack of a source found where no batch holds it (a file at the wrong depth of the inbox),
@@ -42,6 +56,18 @@ class SourceState:
     updated_at: str
     failures: int = 0  # runs in a row it failed the same way, while it waits
     failure: str | None = None  # how it failed (the error's type)
+    replaced_by: str | None = None  # a quarantined source closed by this re-scan (its path)
+
+
+@dataclass(frozen=True)
+class Replacement:
+    """A re-scan asked for: the file in the inbox that replaces a quarantined source."""
+
+    path: str
+    replaces: str
+    user: str
+    at: str
+    reason: str
 
 
 _SOURCE_COLUMNS = "path, district, tehsil, batch, stack, sha256, size, state, reason, updated_at"
@@ -79,6 +105,8 @@ class SourceStates:
                     (_key(source.path), batch.district, batch.tehsil, batch.name, stack.name, source.sha256 or None,
                      source.size, state, reason, when.isoformat(timespec="seconds")),
                 )
+                if state == "done":
+                    _close_replaced(db, _key(source.path))
 
     def mark_failed(self, stack: Stack, failure: str, reason: str, when: dt.datetime) -> int:
         """The stack's sources wait after a failure of ours; returns how many runs in a row the
@@ -129,3 +157,39 @@ class SourceStates:
         prefix = _key(inbox).rstrip("/") + "/"
         self.db.execute("DELETE FROM sources WHERE state = 'waiting' AND stack IN (?, ?) AND substr(path, 1, ?) = ?",
                         (MISPLACED, NOT_READ, len(prefix), prefix))
+
+    def open_quarantine(self, district: str | None = None, tehsil: str | None = None) -> list[SourceState]:
+        """Quarantined sources no re-scan has closed yet (of one tehsil, or all), by path."""
+        rows = self.db.execute("SELECT * FROM sources WHERE state = 'quarantined' AND replaced_by IS NULL ORDER BY path")
+        return [state for state in (SourceState(**dict(row)) for row in rows)
+                if (district is None or name_key(state.district) == name_key(district))
+                and (tehsil is None or name_key(state.tehsil) == name_key(tehsil))]
+
+    def replace_source(self, replaces: str, path: Path, user: str, reason: str, when: dt.datetime) -> bool:
+        """Note that `path` (in the inbox) is the re-scan of the quarantined source `replaces`, in
+        place of any re-scan asked for it before; returns whether that closed it already (the re-scan
+        was done before it was named)."""
+        with transaction(self.db) as db:
+            db.execute("DELETE FROM replacements WHERE replaces = ? OR path = ?", (replaces, _key(path)))
+            db.execute("INSERT INTO replacements VALUES (?, ?, ?, ?, ?)",
+                       (_key(path), replaces, user, when.isoformat(timespec="seconds"), reason))
+            row = db.execute("SELECT state FROM sources WHERE path = ?", (_key(path),)).fetchone()
+            if row is not None and row["state"] == "done":
+                _close_replaced(db, _key(path))
+                return True
+        return False
+
+    def replacement_for(self, replaces: str) -> Replacement | None:
+        row = self.db.execute("SELECT * FROM replacements WHERE replaces = ?", (replaces,)).fetchone()
+        return Replacement(**dict(row)) if row else None
+
+    def replacement_by(self, path: Path) -> Replacement | None:
+        """The re-scan asked for with this file of the inbox, if any."""
+        row = self.db.execute("SELECT * FROM replacements WHERE path = ?", (_key(path),)).fetchone()
+        return Replacement(**dict(row)) if row else None
+
+
+def _close_replaced(db: sqlite3.Connection, rescan: str) -> None:
+    """The quarantined source a re-scan just done replaces is closed by it."""
+    db.execute("UPDATE sources SET replaced_by = ? WHERE state = 'quarantined' AND "
+               "path = (SELECT replaces FROM replacements WHERE path = ?)", (rescan, rescan))

@@ -6,7 +6,9 @@ passwords as Argon2id hashes, session ids as HMACs under the installation's secr
 as SHA-256 digests (a token is 256 random bits, so a fast digest is enough and survives a key change).
 
 Roles:
-- `keeper`: a record keeper, scoped to one or more tehsils (stored as "district/tehsil").
+- `keeper`: a record keeper, scoped to one or more tehsils (stored as "district/tehsil"); reads only.
+- `scanner`: the district scanning team, scoped to tehsils like a keeper; may also review and
+  correct the record files of its tehsils (`night.corrections`).
 - `dc`: a Deputy Commissioner, scoped to one or more districts.
 - `admin`: everything.
 
@@ -15,6 +17,7 @@ What a user may see inside and outside their scope is decided in `store.access`.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 import hashlib
@@ -37,8 +40,10 @@ from domain.config import Settings, name_key
 from domain.errors import UsageError
 from store.database import open_database
 
-Role = Literal["keeper", "dc", "admin"]
-ROLES: tuple[Role, ...] = ("keeper", "dc", "admin")
+Role = Literal["keeper", "scanner", "dc", "admin"]
+ROLES: tuple[Role, ...] = ("keeper", "scanner", "dc", "admin")
+TEHSIL_ROLES = ("keeper", "scanner")  # roles scoped to tehsils
+INTERFACE_LANGUAGES = ("en", "ur", "hi")  # of the web pages (web.i18n)
 NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$")
 MIN_PASSWORD_LENGTH = 8
 TOKEN_PREFIX = "dft_"
@@ -70,8 +75,37 @@ CREATE TABLE IF NOT EXISTS api_tokens (
 CREATE INDEX IF NOT EXISTS api_tokens_user ON api_tokens (user);
 """
 
+# The scanner role. SQLite cannot change a CHECK in place: the users table is made again, and the
+# sessions and tokens that refer to it are set aside first (dropping a table with foreign keys on
+# deletes what refers to it) and put back after.
+SCANNER_ROLE = """
+CREATE TEMP TABLE sessions_kept AS SELECT * FROM sessions;
+CREATE TEMP TABLE api_tokens_kept AS SELECT * FROM api_tokens;
+DROP TABLE sessions;
+DROP TABLE api_tokens;
+CREATE TABLE users_with_scanners (
+    name TEXT PRIMARY KEY,
+    role TEXT NOT NULL CHECK (role IN ('keeper', 'scanner', 'dc', 'admin')),
+    password_hash TEXT NOT NULL,
+    districts TEXT NOT NULL,
+    tehsils TEXT NOT NULL,           -- JSON list of "district/tehsil" (keeper, scanner)
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+INSERT INTO users_with_scanners SELECT name, role, password_hash, districts, tehsils, created_at, updated_at FROM users;
+DROP TABLE users;
+ALTER TABLE users_with_scanners RENAME TO users;
+""" + SCHEMA + """
+INSERT INTO sessions SELECT * FROM temp.sessions_kept;
+INSERT INTO api_tokens SELECT * FROM temp.api_tokens_kept;
+DROP TABLE temp.sessions_kept;
+DROP TABLE temp.api_tokens_kept;
+"""
+
+USER_LANGUAGE = "ALTER TABLE users ADD COLUMN language TEXT CHECK (language IN ('en', 'ur', 'hi'));"
+
 # In order, never edited once released (see store.database).
-MIGRATIONS = [SCHEMA]
+MIGRATIONS = [SCHEMA, SCANNER_ROLE, USER_LANGUAGE]
 
 # Argon2id with the library's defaults (RFC 9106 "low memory" profile: 64 MiB, 3 passes).
 _HASHER = PasswordHasher()
@@ -104,6 +138,7 @@ class User:
     role: Role
     districts: tuple[str, ...] = ()
     tehsils: tuple[str, ...] = ()  # "district/tehsil"
+    language: str | None = None  # of the web pages (INTERFACE_LANGUAGES); None: the browser's choice
 
     def in_scope(self, district: str, tehsil: str) -> bool:
         """Whether the file's tehsil is this user's own (their tehsils, district or everything)."""
@@ -113,6 +148,11 @@ class User:
         if self.role == "dc":
             return name_key(district) in {name_key(d) for d in self.districts}
         return (name_key(district), name_key(tehsil)) in {tuple(map(name_key, t.split("/", 1))) for t in self.tehsils}
+
+    def may_correct(self, district: str, tehsil: str) -> bool:
+        """Whether the user may review and correct the record files of this tehsil: the scanning
+        team inside its tehsils, an administrator everywhere; keepers and DCs only read."""
+        return self.role == "admin" or (self.role == "scanner" and self.in_scope(district, tehsil))
 
     def scope_districts(self) -> list[str] | None:
         """The districts this user's scope touches; None means all of them (administrator)."""
@@ -157,9 +197,9 @@ class UserStore:
         now = _now_iso()
         try:
             self.db.execute(
-                "INSERT INTO users VALUES (?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO users VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 (user.name, user.role, _hash(password), json.dumps(list(user.districts)),
-                 json.dumps(list(user.tehsils)), now, now),
+                 json.dumps(list(user.tehsils)), now, now, user.language),
             )
         except sqlite3.IntegrityError as error:
             raise UsageError(f"user {user.name!r} already exists") from error
@@ -173,6 +213,10 @@ class UserStore:
             raise UsageError(f"no user {name!r}")
         # A new password ends every session opened with the old one.
         self.db.execute("DELETE FROM sessions WHERE user = ?", (name,))
+
+    def set_language(self, name: str, language: str | None) -> None:
+        if not self.db.execute("UPDATE users SET language = ? WHERE name = ?", (language, name)).rowcount:
+            raise UsageError(f"no user {name!r}")
 
     def remove(self, name: str) -> bool:
         return bool(self.db.execute("DELETE FROM users WHERE name = ?", (name,)).rowcount)
@@ -253,12 +297,15 @@ def add_user(
     districts: list[str] | None = None,
     password: str = "",
     settings: Settings | None = None,
+    language: str | None = None,
 ) -> User:
-    """Add a user. A keeper needs at least one tehsil ("district/tehsil", or a tehsil name that the
+    """Add a user. A keeper or scanner needs at least one tehsil ("district/tehsil", or a tehsil name that the
     configs or a single `districts` entry place in one district); a DC needs at least one district."""
     settings = settings or Settings.load()
-    user = make_user(name, role, tehsils or [], districts or [], settings)
+    user = dataclasses.replace(make_user(name, role, tehsils or [], districts or [], settings), language=language)
     _check_password(password)
+    if language not in (None, *INTERFACE_LANGUAGES):
+        raise UsageError(f"language must be one of {', '.join(INTERFACE_LANGUAGES)}, not {language!r}")
     with closing(UserStore.open(home)) as store:
         store.insert(user, password)
     return user
@@ -306,9 +353,9 @@ def make_user(name: str, role: str, tehsils: list[str], districts: list[str], se
             raise UsageError("a Deputy Commissioner is scoped to whole districts; leave out --tehsil")
         return User(name, "dc", districts=tuple(dict.fromkeys(districts)))
     if not tehsils:
-        raise UsageError("a record keeper needs at least one --tehsil")
+        raise UsageError(f"a {'record keeper' if role == 'keeper' else 'scanning team'} ({role}) needs at least one --tehsil")
     resolved = [_resolve_tehsil(tehsil, districts, settings) for tehsil in tehsils]
-    return User(name, "keeper", districts=tuple(dict.fromkeys(t.split("/", 1)[0] for t in resolved)),
+    return User(name, role, districts=tuple(dict.fromkeys(t.split("/", 1)[0] for t in resolved)),
                 tehsils=tuple(dict.fromkeys(resolved)))
 
 
@@ -336,7 +383,7 @@ def _check_password(password: str) -> None:
 
 
 def _user_from_row(row: sqlite3.Row) -> User:
-    return User(row["name"], row["role"], tuple(json.loads(row["districts"])), tuple(json.loads(row["tehsils"])))
+    return User(row["name"], row["role"], tuple(json.loads(row["districts"])), tuple(json.loads(row["tehsils"])), row["language"])
 
 
 def _session_hash(session_id: str, key: bytes) -> str:

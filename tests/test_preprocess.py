@@ -189,7 +189,7 @@ def test_inspect_reports_every_page():
     assert report[0]["path"].endswith("cardinal.pdf")
     pages = report[0]["pages"]
     assert [page["page"] for page in pages] == [1, 2, 3, 4]
-    assert set(pages[0]) == {"page", "skew_degrees", "skew_confidence", "orientation", "orientation_confidence", "blank", "blank_confidence", "script", "script_confidence"}
+    assert set(pages[0]) == {"page", "skew_degrees", "skew_confidence", "orientation", "orientation_confidence", "blank", "blank_confidence", "script", "script_confidence", "uncertain"}
 
 
 def test_languages_follow_the_page_script():
@@ -197,6 +197,7 @@ def test_languages_follow_the_page_script():
     assert languages_for_page("Latin", urdu_tehsil) == ["eng"]  # an English page in an Urdu tehsil
     assert languages_for_page("Arabic", urdu_tehsil) == ["urd"]  # urd+eng read Urdu worse than urd
     assert languages_for_page(None, urdu_tehsil) == ["urd", "eng"]
-    assert languages_for_page("Devanagari", urdu_tehsil) == ["hin"]  # a Hindi page in an Urdu tehsil
-    assert languages_for_page("Arabic", ["eng"]) == ["urd"]
     assert languages_for_page("Latin", ["hin", "eng"]) == ["eng"]
+    # Never a language the district does not read: a script outside them keeps the defaults.
+    assert languages_for_page("Devanagari", urdu_tehsil) == ["urd", "eng"]
+    assert languages_for_page("Arabic", ["eng"]) == ["eng"]

@@ -31,7 +31,8 @@ def test_a_user_added_from_the_cli_gets_a_token_the_api_accepts(web_archive: Web
         response = client.get(f"/api/files/{MUTATION}", headers={"Authorization": f"Bearer {token.output.strip()}"})
         assert response.status_code == 200
     listed = json.loads(daftar("user", "list", "--home", home, "--json").output)
-    assert {"name": "zainab", "role": "keeper", "districts": ["anantnag"], "tehsils": ["anantnag/kokernag"]} in listed
+    assert {"name": "zainab", "role": "keeper", "districts": ["anantnag"], "tehsils": ["anantnag/kokernag"],
+            "language": None} in listed
 
 
 def test_a_wrong_scope_is_refused_before_asking_for_a_password(web_archive: WebArchive) -> None:

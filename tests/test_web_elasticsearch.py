@@ -63,7 +63,7 @@ def test_english_and_urdu_words_find_the_file_with_highlighted_pages(es_client: 
     log_in(es_client, "bashir")
     english = es_client.get("/search", params={"q": "Waghama"}).text
     assert file_numbers(english) == [MUTATION]
-    assert "<mark>Waghama</mark>" in english and '<a href="/records/REV_TSL-05_1987_0042/pages/2">Page 2</a>' in english
+    assert "<mark>Waghama</mark>" in english and '<a href="/records/REV_TSL-05_1987_0042/pages/2?q=Waghama">Page 2</a>' in english
     urdu = es_client.get("/search", params={"q": "غلام رسول"}).text
     assert file_numbers(urdu) == [MUTATION]
     assert "<mark>غلام</mark>" in urdu

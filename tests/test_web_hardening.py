@@ -109,7 +109,7 @@ def test_the_district_dashboard_hides_other_tehsils_restricted_files_from_a_keep
     # THEN another tehsil's keeper sees the open file but neither the case's number nor its title
     assert OPEN_MUTATION in seen_elsewhere
     assert SECRET_CASE not in seen_elsewhere and SECRET_TITLE not in seen_elsewhere
-    assert keeper.get(f"/files/{SECRET_CASE}").status_code == 404  # as its own page already answered
+    assert keeper.get(f"/files/{SECRET_CASE}").status_code == 403  # its own page: restricted, no title
     # AND the tehsil's own keeper and the Deputy Commissioner see it
     assert SECRET_CASE in own_keeper.get("/progress/anantnag").text
     assert SECRET_TITLE in dc.get("/progress/anantnag").text

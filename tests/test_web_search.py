@@ -52,7 +52,7 @@ def test_english_words_find_the_file_with_the_page_highlighted(app_client: TestC
     response = app_client.get("/search", params={"q": '"Ghulam Rasool"'})
     assert response.status_code == 200
     assert file_numbers(response.text) == [MUTATION]
-    assert f'<a href="/records/{MUTATION_ID}/pages/2">Page 2</a>' in response.text
+    assert f'<a href="/records/{MUTATION_ID}/pages/2?q=%22Ghulam+Rasool%22">Page 2</a>' in response.text
     assert "<mark>Ghulam Rasool</mark>" in response.text or "<mark>Ghulam</mark> <mark>Rasool</mark>" in response.text
     assert "bijbehara, anantnag · 1987 · mutation" in response.text
 
@@ -62,7 +62,7 @@ def test_urdu_words_find_the_urdu_page_shown_right_to_left(app_client: TestClien
     # typed with Arabic yeh: folding makes it match the OCRed Farsi yeh
     response = app_client.get("/search", params={"q": "بيع نامہ"})
     assert file_numbers(response.text) == [MUTATION]
-    snippet = re.search(rf'<a href="/records/{MUTATION_ID}/pages/3">Page 3</a>\s*<span class="snippet" dir="auto">(.*?)</span>',
+    snippet = re.search(rf'<a href="/records/{MUTATION_ID}/pages/3\?q=[^"]+">Page 3</a>\s*<span class="snippet" dir="auto">(.*?)</span>',
                         response.text, re.S)
     assert snippet and "<mark>" in snippet.group(1) and "بیع" in snippet.group(1)
 

@@ -235,8 +235,9 @@ def api_eoffice_file(efile_number: str, request: Request, user: User = Depends(r
     if efile is None:
         raise HTTPException(404, f"no e-file {efile_number} imported")
     cites = [
-        CitedFile(cited_number=c.cited_number, cited_raw=c.cited_raw, recognized=c.recognized, archived=linked,
-                  url=file_url(c.cited_number) if linked else None, api_url=api_file_url(c.cited_number) if linked else None)
-        for c, linked in visible_citations(stores, user, links.cited_by(efile_number))
+        CitedFile(cited_number=c.cited_number, cited_raw=c.cited_raw, recognized=c.recognized, archived=state == "linked",
+                  url=file_url(c.cited_number) if state == "linked" else None,
+                  api_url=api_file_url(c.cited_number) if state == "linked" else None)
+        for c, state in visible_citations(stores, user, links.cited_by(efile_number))
     ]
     return EOfficeFileOut(efile_number=efile.efile_number, subject=efile.subject, date=efile.date, cites=cites)

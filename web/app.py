@@ -1,5 +1,5 @@
-"""The web application that `daftar serve` runs: one router per page (search, record, e-Office,
-progress, log-in) and the JSON API.
+"""The web application that `daftar serve` runs: one router per page (search, record, review and
+corrections, e-Office, progress, users, log-in) and the JSON API.
 
     app = create_app(home, settings)
     uvicorn.run(app, host="127.0.0.1", port=8000)
@@ -24,12 +24,12 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from domain.config import Settings
-from web import api, auth, eoffice, progress, record, search
+from web import api, auth, eoffice, progress, record, review, search, users
 from web.auth import SessionPolicy
 from web.cross_site import SAFE_METHODS, from_another_site, landing_page
 from web.session import LoginRequired
 from web.stores import Stores
-from web.templating import render
+from web.templating import CONTENT_SECURITY_POLICY, render
 
 STATIC = Path(__file__).resolve().parent / "static"
 
@@ -56,7 +56,7 @@ def create_app(home: Path, settings: Settings, session_policy: SessionPolicy | N
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.include_router(auth.router)
     app.include_router(api.router)
-    for pages in (search, record, eoffice, progress):
+    for pages in (search, record, review, eoffice, progress, users):
         app.include_router(pages.router)
 
     app.add_exception_handler(LoginRequired, _login_required)
@@ -89,12 +89,12 @@ def _login_required(request: Request, exc: LoginRequired) -> Response:
 
 
 def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
-    """JSON for the API, a plain page elsewhere."""
+    """JSON for the API, elsewhere a page of the site (its header, and the navigation when signed in)."""
     headers = getattr(exc, "headers", None)
     if request.url.path.startswith("/api/") or request.url.path == "/openapi.json":
         return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=headers)
     return render(request, "error.html", {"status": exc.status_code, "detail": exc.detail}, exc.status_code,
-                  headers=headers, anonymous=True)
+                  headers=headers)
 
 
 def _invalid_request(request: Request, exc: RequestValidationError) -> Response:
@@ -123,5 +123,8 @@ async def _security_headers(request: Request, call_next) -> Response:
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("Referrer-Policy", "same-origin")
     response.headers.setdefault("X-Frame-Options", "DENY")
+    if response.headers.get("content-type", "").startswith(("text/html", "application/json")):
+        # every page the same, whichever route or handler made it (a PDF keeps the browser's viewer)
+        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
     return response
 

@@ -35,8 +35,17 @@ _RENDERING = threading.BoundedSemaphore(2)
 
 
 class RecordMissing(LookupError):
-    """No such record file in the archive, or not one this user may see (the same answer, so a
-    refused user learns nothing about the file's existence)."""
+    """No such record file in the archive, or not one this user may see (`RecordRestricted`: the
+    API gives both the same answer)."""
+
+
+class RecordRestricted(RecordMissing):
+    """A restricted record file outside this user's scope. Its pages say that a file with this
+    number exists and is restricted for them, and show nothing else of it."""
+
+    def __init__(self, file_number: str):
+        super().__init__(file_number)
+        self.file_number = file_number
 
 
 @dataclass(frozen=True)
@@ -64,7 +73,8 @@ def canonical_number(raw: str, catalog: Catalog, settings: Settings) -> tuple[st
 
     Tried in turn: the value as typed (a normalized number or an archive folder name), the
     districts' patterns (any spelling a pattern reads) and the generic spelling of a number no
-    pattern reads, then the cleaned upper-case value (provisional numbers typed in lower case)."""
+    pattern reads, a number the file had before a correction, then the cleaned upper-case value
+    (provisional numbers typed in lower case)."""
     value = raw.strip().rstrip("/")  # a trailing slash added by a mail client or a hand-typed link
     if not value:
         return None, None
@@ -74,6 +84,9 @@ def canonical_number(raw: str, catalog: Catalog, settings: Settings) -> tuple[st
     spellings = [number.normalized for number in file_number_spellings(value, settings)]
     for normalized in spellings:
         if (row := catalog.record_file(normalized)) is not None:
+            return row.file_number, row
+    for former in (value, *spellings):  # a number corrected since: its address leads to the file
+        if (row := catalog.known_as(former)) is not None:
             return row.file_number, row
     if spellings:
         return spellings[0], None
@@ -133,15 +146,16 @@ def load_archived(home: Path, row: CatalogedFile, settings: Settings) -> Archive
 
 
 def visible_file(home: Path, row: CatalogedFile | None, user: User, settings: Settings) -> ArchivedFile:
-    """The archived file if this user may see it; RecordMissing otherwise."""
+    """The archived file if this user may see it; RecordRestricted if it is not theirs to see,
+    RecordMissing if there is none."""
     if row is None:
         raise RecordMissing("")
     if not may_see(user, row, settings):
-        raise RecordMissing(row.file_number)
+        raise RecordRestricted(row.file_number)
     archived = load_archived(home, row, settings)
     # The archive's own record decides too, should the catalog row be stale.
     if not may_see(user, archived.record, settings):
-        raise RecordMissing(row.file_number)
+        raise RecordRestricted(row.file_number)
     return archived
 
 

@@ -7,8 +7,10 @@ Who a request's user is (session cookie or API token) is read in `web.session`.
   `lifetime` whatever the use, on log-out, and when the password changes.
 - API: `Authorization: Bearer <token>` with a token from `daftar user token NAME` (only its
   SHA-256 is stored); a browser session is accepted too.
-- Forms that change state (log-out) carry a CSRF token derived from the session id; the log-in
-  form is refused when posted from another site. Log-ins are limited per name, per client and
+- The language of the pages (`web.i18n`): POST /language keeps a signed-in user's choice with
+  the user, and anyone's in a cookie for this browser (the log-in page's choice).
+- Forms that change state (log-out, the language of a signed-in user) carry a CSRF token derived
+  from the session id; the log-in and language forms are refused when posted from another site. Log-ins are limited per name, per client and
   in total (`web.login_limits`); password hashing runs two at a time (`store.users`).
 
 Session lengths: DAFTAR_SESSION_IDLE_MINUTES (default 120) and DAFTAR_SESSION_HOURS (default 12).
@@ -28,11 +30,13 @@ from pathlib import Path
 from fastapi import APIRouter, FastAPI, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 
+from web.i18n import LANGUAGE_COOKIE, LANGUAGES
 from web.login_limits import LoginGate, LoginLimits, client_key
-from web.session import SESSION_COOKIE, csrf_token
+from web.session import SESSION_COOKIE, csrf_token, current_user
 from web.templating import render
 
 SECRET_KEY_FILE = "secret.key"
+LANGUAGE_COOKIE_DAYS = 365
 
 router = APIRouter(include_in_schema=False)
 
@@ -103,7 +107,7 @@ def login(request: Request, name: str = Form(""), password: str = Form(""), next
     user = app.state.stores.users().check_password(name, password)
     if user is None:
         gate.failed(client, name, now)
-        return render(request, "login.html", {"next": target, "name": name[:64], "error": "Wrong name or password."}, 401)
+        return render(request, "login.html", {"next": target, "name": name[:64], "error": "wrong-password"}, 401)
     gate.succeeded(client, name)
     session_id = app.state.stores.users().open_session(user.name, app.state.secret_key, app.state.session_policy.lifetime, now)
     response = RedirectResponse(target, status_code=303)
@@ -121,6 +125,23 @@ def logout(request: Request, csrf: str = Form("")) -> Response:
         request.app.state.stores.users().close_session(session_id, request.app.state.secret_key)
     response = RedirectResponse("/login", status_code=303)
     response.delete_cookie(SESSION_COOKIE, path="/")
+    return response
+
+
+@router.post("/language")
+def choose_language(request: Request, language: str = Form(""), next: str = Form("/"), csrf: str = Form("")) -> Response:
+    """The pages' language: kept with the signed-in user (every browser they log in from), and
+    for this browser in a cookie (the log-in page, before anyone is signed in)."""
+    if language not in LANGUAGES:
+        raise HTTPException(400, "no such language")
+    user = current_user(request)
+    if user is not None:
+        if not hmac.compare_digest(csrf, csrf_token(request)):
+            raise HTTPException(403, "this form has expired; reload the page")
+        request.app.state.stores.users().set_language(user.name, language)
+    response = RedirectResponse(safe_next(next), status_code=303)
+    response.set_cookie(LANGUAGE_COOKIE, language, max_age=LANGUAGE_COOKIE_DAYS * 86400, httponly=True, samesite="lax",
+                        secure=request.url.scheme == "https", path="/")
     return response
 
 

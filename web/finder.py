@@ -78,7 +78,7 @@ def visibility(user: User, settings: Settings) -> Visibility | None:
     if not restricted or user.role == "admin":
         return None
     districts = tuple(user.districts) if user.role == "dc" else ()
-    tehsils = tuple(tuple(entry.split("/", 1)) for entry in user.tehsils) if user.role == "keeper" else ()
+    tehsils = tuple(tuple(entry.split("/", 1)) for entry in user.tehsils) if user.role in ("keeper", "scanner") else ()
     return Visibility(restricted=restricted, districts=districts, tehsils=tehsils)  # type: ignore[arg-type]
 
 

@@ -97,7 +97,6 @@ def progress_overview(request: Request) -> HTMLResponse:
     districts = _progress(request)
     return render(request, "dashboard.html", {
         "districts": districts, "detail": None, "today": _today(), "csv_url": "/progress.csv",
-        "title": "Scanning progress",
     })
 
 
@@ -119,5 +118,5 @@ def progress_district(request: Request, district: str) -> HTMLResponse:
         }
     return render(request, "dashboard.html", {
         "districts": districts, "detail": detail, "today": _today(),
-        "csv_url": f"/progress.csv?district={quote(district, safe='')}", "title": f"Scanning progress: {district}",
+        "csv_url": f"/progress.csv?district={quote(district, safe='')}",
     })

@@ -134,10 +134,6 @@ def projection_note(progress: TehsilProgress | DistrictProgress) -> str:
     return f"{-slack} days after the deadline"
 
 
-def human_date(value: dt.date | None) -> str:
-    return f"{value.day} {value:%b %Y}" if value else "–"
-
-
 def number(value: int | None) -> str:
     return "–" if value is None else f"{value:,}"
 
@@ -149,11 +145,6 @@ def rate(value: float | None) -> str:
 def element_id(*parts: str) -> str:
     """An HTML id from district and tehsil names, which may hold any character."""
     return "-".join("".join(c if c.isalnum() else "_" for c in part) for part in parts)
-
-
-def plural(count: int, noun: str) -> str:
-    """ "1 scan", "2 scans", "1,200 files"."""
-    return f"{count:,} {noun}" + ("" if count == 1 else "s")
 
 
 # An absolute path left in a message: quoted (it may hold spaces), or two parts or more up to the
@@ -192,8 +183,8 @@ def public_reason(reason: str | None, path: str, batch: str) -> str:
     return without_paths(text)
 
 
-FILTERS = {"human_date": human_date, "number": number, "rate": rate, "percent": format_percent, "plural": plural,
-           "describe_flag": describe_flag, "without_paths": without_paths}
+FILTERS = {"number": number, "rate": rate, "percent": format_percent, "describe_flag": describe_flag,
+           "without_paths": without_paths}  # dates: `local_date` (web.templating), in the reader's language
 GLOBALS = {"describe_flag": describe_flag, "as_is": str, "STATUS_SYMBOLS": STATUS_SYMBOLS, "RECENT_DAYS": RECENT_DAYS,
            "LONG_DAYS": LONG_DAYS, "AT_RISK_PERCENT": round(AT_RISK_SHARE * 100), "night_chart": night_chart,
            "projection_note": projection_note, "element_id": element_id, "batch_relative": batch_relative,

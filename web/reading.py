@@ -42,13 +42,14 @@ def audit_denied(request: Request, user: User, row: CatalogedFile, via: str = "w
     stores_of(request).audit().record(user.name, "denied", row.file_number, row.file_id, None, via, client)
 
 
-def visible_citations(stores: Stores, user: User, citations: list[Citation]) -> list[tuple[Citation, bool]]:
-    """Each citation with whether its record file can be opened by this user: a restricted file
-    outside the scope reads as not archived."""
+def visible_citations(stores: Stores, user: User, citations: list[Citation]) -> list[tuple[Citation, str]]:
+    """Each citation with what this user may do with its record file: "linked" (open it),
+    "restricted" (archived, a restricted file outside the user's scope: neither linked nor called
+    missing) or "missing" (not in the archive yet)."""
     catalog = stores.catalog()
     result = []
     for citation in citations:
         row = row_by_file_id(catalog, citation.file_id) if citation.file_id else None
-        linked = row is not None and may_see(user, row, stores.settings)
-        result.append((citation, linked))
+        state = "missing" if row is None else "linked" if may_see(user, row, stores.settings) else "restricted"
+        result.append((citation, state))
     return result

@@ -2,11 +2,14 @@
 
 - `/files/<file number>`: its permanent address. Any spelling of the number redirects to the
   normalized one. A number seen twice shows its newest record file, with a notice listing the others.
-- `/records/<file id>`: one record file, where a number has several.
-- `/records/<file id>/pages/<n>`, `/records/<file id>/images/<thumb|page>/<n>`,
-  `/records/<file id>/pdf[?download=1]`: a page, its image, the archival PDF.
+- `/records/<file id>`: one record file, where a number has several; the id of a file joined
+  into another redirects to that one.
+- `/records/<file id>/pages/<n>[?q=words&zoom=150]`, `/records/<file id>/images/<thumb|page>/<n>`,
+  `/records/<file id>/pdf[?download=1]`: a page (the words of a search marked on its image and
+  text, `web.highlight`; zoomed in steps), its image, the archival PDF.
 
-A file the user may not see gets the same answer as a file not archived; every read is audited.
+A restricted file outside the user's scope reads as restricted (403: that a file with this number
+exists, nothing of it); one not archived as not found (404). Every read and refusal is audited.
 """
 
 from __future__ import annotations
@@ -17,8 +20,10 @@ from fastapi.responses import FileResponse, RedirectResponse, Response
 from store.access import may_see
 from store.catalog import CatalogedFile
 from store.users import User
-from web.archived import ArchivedFile, RecordMissing, look_up_number, page_image, same_number_visible, visible_file
+from web.archived import (ArchivedFile, RecordMissing, RecordRestricted, look_up_number, page_image, row_by_file_id,
+                          same_number_visible, visible_file)
 from web.reading import audit_denied, audit_read, open_by_id
+from web.highlight import found_on_page
 from web.served_pdf import served_pdf
 from web.session import require_user
 from web.stores import stores_of
@@ -26,13 +31,18 @@ from web.templating import file_url, render
 
 router = APIRouter(include_in_schema=False)
 
+ZOOM_STEPS = (100, 150, 200, 300)  # percent of the column the page image fills; the first is the default
+
 
 class NotVisible(Exception):
-    """A /records/ address of a file that is missing or outside the user's scope."""
+    """A /records/ address of a file that is missing, or restricted outside the user's scope
+    (then the exception's argument is its number)."""
 
 
 def not_visible_handler(request: Request, exc: NotVisible) -> Response:
-    return render(request, "missing.html", {"what": "this record file", "citations": []}, status_code=404)
+    if exc.args:
+        return render(request, "restricted.html", {"number": exc.args[0]}, status_code=403)
+    return render(request, "missing.html", {"kind": "file", "number": None, "citations": []}, status_code=404)
 
 
 @router.get("/files/{number:path}")
@@ -52,8 +62,10 @@ def record_file_page(number: str, request: Request, user: User = Depends(require
 @router.get("/records/{file_id}")
 def record_by_id(file_id: str, request: Request, user: User = Depends(require_user)) -> Response:
     """One record file of a number seen twice (the permanent address shows the newest)."""
-    archived = _visible_by_id(request, user, file_id)
     stores = stores_of(request)
+    if row_by_file_id(stores.catalog(), file_id) is None and (joined := stores.catalog().former_number(file_id)):
+        return RedirectResponse(f"/records/{joined}", status_code=301)  # joined into that file since
+    archived = _visible_by_id(request, user, file_id)
     return _record_page(request, user, archived, same_number_visible(stores.catalog(), archived.file_number, user, stores.settings))
 
 
@@ -64,18 +76,25 @@ def _record_page(request: Request, user: User, archived: ArchivedFile, same_numb
     citations = stores_of(request).eoffice().citing(archived.file_number)
     others = [row for row in same_number if row.file_id != archived.file_id]
     newest = not same_number or same_number[0].file_id == archived.file_id
+    history = stores_of(request).catalog().corrections(archived.file_id)
     return render(request, "record.html", {"file": archived, "record": archived.record, "citations": citations,
-                                           "others": others, "newest": newest})
+                                           "others": others, "newest": newest, "history": history})
 
 
 @router.get("/records/{file_id}/pages/{page}")
-def page_view(file_id: str, page: int, request: Request, user: User = Depends(require_user)) -> Response:
+def page_view(file_id: str, page: int, request: Request, q: str = "", zoom: str = "",
+              user: User = Depends(require_user)) -> Response:
+    """A page: its image (the words `q` matched marked on it, at a zoom step) and its text."""
     archived = _visible_by_id(request, user, file_id)
     if not 1 <= page <= archived.page_count:
         return _missing(request, user, archived.file_number, None)
     audit_read(request, user, "page", archived, page)
-    return render(request, "page.html", {"file": archived, "record": archived.record,
-                                         "page": archived.record.pages[page - 1], "number": page})
+    shown = archived.record.pages[page - 1]
+    query = q.strip()[:500]  # as the search box takes it
+    found = found_on_page(archived.folder, shown.number, shown.text, query)
+    step = next((step for step in ZOOM_STEPS if str(step) == zoom), ZOOM_STEPS[0])
+    return render(request, "page.html", {"file": archived, "record": archived.record, "page": shown, "number": page,
+                                         "query": query, "found": found, "zoom": step, "zoom_steps": ZOOM_STEPS})
 
 
 @router.get("/records/{file_id}/images/{size}/{page}")
@@ -105,14 +124,17 @@ def pdf_file(file_id: str, request: Request, download: bool = False, user: User 
 def _visible_by_id(request: Request, user: User, file_id: str) -> ArchivedFile:
     try:
         return open_by_id(request, user, file_id)
+    except RecordRestricted as refused:
+        raise NotVisible(refused.file_number) from None
     except RecordMissing:
         raise NotVisible() from None
 
 
 def _missing(request: Request, user: User, number: str, row: CatalogedFile | None) -> Response:
-    """The same answer for a file not archived and for one the user may not see."""
+    """Restricted for a file the user may not see, not found for one not archived."""
     stores = stores_of(request)
     if row is not None and not may_see(user, row, stores.settings):
         audit_denied(request, user, row)
+        return render(request, "restricted.html", {"number": row.file_number}, status_code=403)
     citations = stores.eoffice().citing(number)
-    return render(request, "missing.html", {"what": f"record file {number}", "citations": citations}, status_code=404)
+    return render(request, "missing.html", {"kind": "file", "number": number, "citations": citations}, status_code=404)

@@ -1,5 +1,10 @@
 """The one Jinja2 environment of every page (autoescaping, the filters the pages share, the
-dashboard's filters) and `render`, which every page goes through for its security headers.
+dashboard's filters, gettext) and `render`, which every page goes through for its security headers
+and its language (`web.i18n`).
+
+The templates are written in English and mark their text with `_()`, `ngettext()` or `{% trans %}`;
+each page is rendered with the catalog of its reader's language. Record data (file numbers, titles,
+OCR text, names of places) is shown as it is, never translated.
 
 OCR text is untrusted: a scanned page can say `<script>`. Every value is escaped by Jinja2; the
 one place that builds markup, `highlight`, escapes the text first and only then adds `<mark>`.
@@ -7,16 +12,19 @@ one place that builds markup, `highlight`, escapes the text first and only then 
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from pathlib import Path
 from urllib.parse import quote
 
+from babel.dates import format_date
 from fastapi import Request
 from fastapi.responses import HTMLResponse
-from jinja2 import Environment, FileSystemLoader
+from jinja2 import Environment, FileSystemLoader, pass_context
 from markupsafe import Markup, escape
 
 from web import progress_view
+from web.i18n import LANGUAGES, page_language, translations
 from web.session import csrf_token, current_user
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -61,10 +69,29 @@ def eoffice_url(efile_number: str) -> str:
     return "/eoffice/" + quote(efile_number, safe="/-._~")
 
 
+@pass_context
+def _gettext(context, message: str) -> str:
+    return translations(context["language"].code).gettext(message)
+
+
+@pass_context
+def _ngettext(context, singular: str, plural: str, count: int) -> str:
+    return translations(context["language"].code).ngettext(singular, plural, count)
+
+
+@pass_context
+def local_date(context, value: dt.date | None) -> str:
+    """A date as its reader writes it ("2 Dec 2026", "2 دسمبر 2026", "2 दिस॰ 2026"); "–" for none."""
+    return format_date(value, "d MMM y", locale=context["language"].code) if value else "–"
+
+
 def _environment() -> Environment:
-    env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True, trim_blocks=True, lstrip_blocks=True)
+    env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True, trim_blocks=True, lstrip_blocks=True,
+                      extensions=["jinja2.ext.i18n"])
+    # newstyle: `_("%(n)s pages", n=...)` escapes its values and fails loudly on a missing one
+    env.install_gettext_callables(_gettext, _ngettext, newstyle=True)
     env.filters.update(highlight=highlight, file_url=file_url, api_file_url=api_file_url, eoffice_url=eoffice_url,
-                       plain_snippet=plain_snippet, **progress_view.FILTERS)
+                       plain_snippet=plain_snippet, local_date=local_date, **progress_view.FILTERS)
     env.globals.update(progress_view.GLOBALS)
     return env
 
@@ -73,14 +100,19 @@ ENV = _environment()
 
 
 def render(request: Request, name: str, context: dict, status_code: int = 200, *,
-           headers: dict[str, str] | None = None, anonymous: bool = False) -> HTMLResponse:
-    """A page from a template, with the signed-in user and the CSRF token for its forms.
-    `anonymous` pages (the error page) show no one signed in and look nobody up."""
-    user = None if anonymous else current_user(request)
+           headers: dict[str, str] | None = None) -> HTMLResponse:
+    """A page from a template in its reader's language, with the signed-in user and the CSRF token
+    for its forms."""
+    user = current_user(request)
+    language = page_language(request, user)
     body = ENV.get_template(name).render(
-        request=request, user=user, csrf=csrf_token(request) if user else "", **context
+        request=request, user=user, csrf=csrf_token(request) if user else "", language=language,
+        languages=LANGUAGES.values(), **context
     )
     response = HTMLResponse(body, status_code=status_code, headers=headers)
     response.headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
     response.headers["Cache-Control"] = "private, no-cache"
+    response.headers["Content-Language"] = language.code
+    # one address, a page in each reader's language
+    response.headers["Vary"] = "Cookie, Accept-Language"
     return response

@@ -20,6 +20,8 @@ from indexers.analysis import (
     parse_query,
     tolerance,
     tolerant_words,
+    widened_words,
+    widening,
 )
 from indexers.base import SearchHit, SearchQuery, SearchResult, Visibility
 from indexers.elasticsearch.bulk import Action, BulkPolicy, batches, send_batch, unavailable
@@ -32,6 +34,7 @@ log = logging.getLogger(__name__)
 # Record files counted exactly up to this many matches of one search (the cardinality
 # aggregation's most exact setting); beyond it the count is an estimate within a few percent.
 FILE_COUNT_EXACT_UP_TO = 40_000
+AS_TYPED_FIRST = 1_000.0  # BM25 of one term stays under ~30 (idf at most ln of the page count, times k1 + 1)
 
 
 class ElasticsearchIndex:
@@ -74,18 +77,23 @@ class ElasticsearchIndex:
             results |= send_batch(self.client, batch, self.policy)
         # The file document goes first: if it was only created now, no earlier run left pages.
         if results.get(record.file_id) != "created":
-            self._delete_stale_pages(record.file_id, {doc_id for doc_id, _ in pages})
+            self._delete_stale(self.names.pages_alias, record.file_id, {doc_id for doc_id, _ in pages})
 
-    def _delete_stale_pages(self, file_id: str, keep: set[str]) -> None:
-        # By id, with scroll and bulk: _delete_by_query lives in a module the plain
-        # integ-test-zip distribution does not have.
+    def remove(self, file_id: str) -> None:
+        self._ensure_ready()
+        self._delete_stale(self.names.pages_alias, file_id, set())
+        self._delete_stale(self.names.files_alias, file_id, set())
+
+    def _delete_stale(self, alias: str, file_id: str, keep: set[str]) -> None:
+        """Delete the record file's documents under `alias` but those in `keep`. By id, with scroll
+        and bulk: _delete_by_query lives in a module the plain integ-test-zip distribution does not have."""
         try:
-            self.client.indices.refresh(index=self.names.pages_alias)
-            hits = helpers.scan(self.client, index=self.names.pages_alias, _source=False, size=1000,
+            self.client.indices.refresh(index=alias)
+            hits = helpers.scan(self.client, index=alias, _source=False, size=1000,
                                 query={"query": {"term": {"file_id": file_id}}})
             stale: list[Action] = [(hit["_index"], hit["_id"], None) for hit in hits if hit["_id"] not in keep]
         except (ApiError, TransportError) as error:
-            raise unavailable(error, "finding stale pages") from error
+            raise unavailable(error, "finding stale documents") from error
         for batch in batches(stale, self.policy):
             send_batch(self.client, batch, self.policy)
 
@@ -105,21 +113,28 @@ class ElasticsearchIndex:
             return SearchResult()  # as the embedded index: no words, no hits
         self._ensure_ready()
         tolerant = tolerant_words(clauses, self._held)
+        widened = [clause for clause in clauses if clause.typed in widened_words(clauses, tolerant)]
+        # Close matches only (per widened word): pages where it matched, but not as typed.
+        close_only = {f"close{n}": {"filter": {"bool": {"must_not": [{"term": {"terms": clause.terms[0]}}]}}}
+                      for n, clause in enumerate(widened)}
         body = {
-            "query": {"bool": {"must": [clause_query(c, c.typed in tolerant) for c in clauses],
-                               "filter": filter_clauses(query)}},
-            "aggs": {"files": {"cardinality": {"field": "file_id", "precision_threshold": FILE_COUNT_EXACT_UP_TO}}},
+            "query": {"bool": {"must": [clause_query(c, c.typed in tolerant, c in widened) for c in clauses],
+                               "should": as_typed_first(widened), "filter": filter_clauses(query)}},
+            "aggs": {"files": {"cardinality": {"field": "file_id", "precision_threshold": FILE_COUNT_EXACT_UP_TO}},
+                     **close_only},
             "_source": {"excludes": ["terms"]},
             "from": query.offset,
             "size": query.limit,
             "track_total_hits": True,
         }
         response = self._search(body, "search")
-        marks = matcher(clauses, tolerant)
+        shown_close = {clause.typed for n, clause in enumerate(widened) if response["aggregations"][f"close{n}"]["doc_count"]}
+        marks = matcher(clauses, tolerant, shown_close)
         hits = [page_hit(hit, marks) for hit in response["hits"]["hits"]]
         files = int(response["aggregations"]["files"]["value"])
         return SearchResult(hits=hits, total=response["hits"]["total"]["value"], files=files,
-                            files_estimated=files > FILE_COUNT_EXACT_UP_TO, close_matches=tuple(sorted(tolerant)))
+                            files_estimated=files > FILE_COUNT_EXACT_UP_TO, close_matches=tuple(sorted(tolerant)),
+                            also_close=tuple(sorted(shown_close)))
 
     def _held(self, query_terms: list[str]) -> set[str]:
         """Which terms some page has: one request, a filter aggregation per term."""
@@ -167,16 +182,32 @@ class ElasticsearchIndex:
         self.client.close()
 
 
-def clause_query(clause: Clause, tolerant: bool) -> dict[str, Any]:
-    """One word (a term), a phrase (terms in order), or a tolerant word (close terms, as the
-    embedded index finds them: same edits, same first letter, at most MAX_EXPANSIONS)."""
+def clause_query(clause: Clause, tolerant: bool, widened: bool = False) -> dict[str, Any]:
+    """One word (a term), a phrase (terms in order), a tolerant word (close terms, as the
+    embedded index finds them: same edits, same first letter, at most MAX_EXPANSIONS), or a
+    widened word (the term, or a close term that adds nothing to the score)."""
     if tolerant:
-        return {"fuzzy": {"terms": {"value": clause.terms[0], "fuzziness": tolerance(clause.terms[0]),
-                                    "prefix_length": FUZZY_PREFIX, "max_expansions": MAX_EXPANSIONS,
-                                    "transpositions": True}}}
+        return fuzzy(clause.terms[0], tolerance(clause.terms[0]))
+    if widened:
+        close = {"constant_score": {"filter": fuzzy(clause.terms[0], widening(clause.terms[0])), "boost": 0}}
+        return {"bool": {"should": [{"term": {"terms": clause.terms[0]}}, close], "minimum_should_match": 1}}
     if clause.is_word:
         return {"term": {"terms": clause.terms[0]}}
     return {"match_phrase": {"terms": " ".join(clause.terms)}}
+
+
+def fuzzy(query_term: str, edits: int) -> dict[str, Any]:
+    return {"fuzzy": {"terms": {"value": query_term, "fuzziness": edits, "prefix_length": FUZZY_PREFIX,
+                                "max_expansions": MAX_EXPANSIONS, "transpositions": True}}}
+
+
+def as_typed_first(widened: list[Clause]) -> list[dict[str, Any]]:
+    """A score above any BM25 sum for pages with every widened word as typed, so pages matched
+    closely come after them (as the embedded index puts them)."""
+    if not widened:
+        return []
+    as_typed = [{"term": {"terms": clause.terms[0]}} for clause in widened]
+    return [{"constant_score": {"filter": {"bool": {"filter": as_typed}}, "boost": AS_TYPED_FIRST}}]
 
 
 def filter_clauses(query: SearchQuery) -> list[dict[str, Any]]:

@@ -1,0 +1,197 @@
+"""The web pages in the users' languages (English, Urdu right to left, Hindi), one site with the
+same header and security headers on every page, and a restricted file read as restricted."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from babel.messages.extract import extract_from_dir
+from babel.messages.pofile import read_po
+from fastapi.testclient import TestClient
+
+from domain.config import Settings
+from store.audit import AuditLog
+from store.users import INTERFACE_LANGUAGES, add_user, list_users
+from tests.web_fixtures import COURT_CASE, MUTATION, PASSWORD, add_users, archive_record, file_id, log_in, record_file
+from web.app import create_app
+from web.i18n import LANGUAGES, LOCALES, accepted_language
+
+ROOT = Path(__file__).resolve().parent.parent
+SCRIPT = "<script>alert(1)</script>"
+URDU_TITLE = f"انتقال اراضی موضع اروانی {SCRIPT}"  # record data: shown as it is, escaped, in every language
+
+
+@pytest.fixture(scope="module")
+def home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Two record files of bijbehara without a night (the court case restricted) and the usual users."""
+    home = tmp_path_factory.mktemp("i18n") / "home"
+    settings = Settings.load()
+    archive_record(home, settings, record_file(MUTATION, "bijbehara", "mutation", 1987, URDU_TITLE, ["Mutation order"]))
+    archive_record(home, settings, record_file(COURT_CASE, "bijbehara", "court-case", 1991, "Joint holding dispute",
+                                               ["The joint holding of khasra 12", "Order of the tehsildar"]))
+    add_users(home, settings)
+    add_user(home, "samina", "scanner", ["anantnag/bijbehara"], [], PASSWORD, settings, language="hi")
+    return home
+
+
+@pytest.fixture
+def client(home: Path) -> Iterator[TestClient]:
+    with TestClient(create_app(home, Settings.load()), follow_redirects=False) as client:
+        yield client
+
+
+def choose_language(client: TestClient, language: str, next_page: str = "/") -> None:
+    """The language buttons at the foot of every page, as the browser sends them."""
+    html = client.get(next_page, follow_redirects=True).text
+    csrf = re.search(r'name="csrf" value="([0-9a-f]*)"', html)
+    response = client.post("/language", data={"language": language, "next": next_page, "csrf": csrf.group(1) if csrf else ""})
+    assert response.status_code == 303, response.text
+    assert response.headers["location"] == next_page
+
+
+@pytest.mark.parametrize(("accept", "lang", "direction", "log_in_text"), [
+    ("en-GB,en;q=0.9", "en", "ltr", "Log in"),
+    ("ur-PK,ur;q=0.9,en;q=0.5", "ur", "rtl", "لاگ ان"),
+    ("hi-IN,hi;q=0.9,en;q=0.5", "hi", "ltr", "लॉग इन"),
+])
+def test_each_language_renders_with_its_direction(client: TestClient, accept: str, lang: str, direction: str,
+                                                  log_in_text: str) -> None:
+    page = client.get("/login", headers={"Accept-Language": accept})
+    assert page.status_code == 200 and page.headers["content-language"] == lang
+    assert f'<html lang="{lang}" dir="{direction}">' in page.text
+    assert f"<h1>{log_in_text}</h1>" in page.text
+    # signed in, the record page in that language; the record's own Urdu title as it is, escaped
+    log_in(client, "kulsum")
+    record = client.get(f"/files/{MUTATION}", headers={"Accept-Language": accept})
+    assert f'<html lang="{lang}" dir="{direction}">' in record.text
+    assert "انتقال اراضی موضع اروانی &lt;script&gt;alert(1)&lt;/script&gt;" in record.text and SCRIPT not in record.text
+    heading = {"en": ">Pages</h2>", "ur": ">صفحات</h2>", "hi": ">पृष्ठ</h2>"}[lang]
+    assert heading in record.text
+
+
+def test_the_browsers_languages_are_weighed() -> None:
+    assert accepted_language("en;q=0.4, hi;q=0.8, ur;q=0.6") == "hi"
+    assert accepted_language("fr-FR, ur;q=0.2") == "ur"
+    assert accepted_language("fr, de;q=0.5") == accepted_language("") == accepted_language("ur;q=x") == "en"
+    assert accepted_language("ur, hi") == "ur"  # equal weights: the first listed
+    assert tuple(LANGUAGES) == INTERFACE_LANGUAGES  # the web offers what the user store keeps
+
+
+def test_a_users_choice_sticks_in_every_browser(home: Path, client: TestClient) -> None:
+    log_in(client, "bashir")
+    assert 'lang="en"' in client.get("/").text
+    choose_language(client, "ur", "/eoffice")
+    assert '<html lang="ur" dir="rtl">' in client.get("/eoffice").text
+    assert {u.name: u.language for u in list_users(home)}["bashir"] == "ur"
+    # another browser, one that asks for Hindi: after log-in, bashir's own Urdu
+    with TestClient(create_app(home, Settings.load()), follow_redirects=False) as other:
+        assert 'lang="hi"' in other.get("/login", headers={"Accept-Language": "hi"}).text
+        log_in(other, "bashir")
+        assert '<html lang="ur" dir="rtl">' in other.get("/", headers={"Accept-Language": "hi"}).text
+
+
+def test_a_language_given_to_daftar_user_add_is_the_users(client: TestClient) -> None:
+    log_in(client, "samina")  # added with --language hi
+    page = client.get("/review", headers={"Accept-Language": "ur"})
+    assert '<html lang="hi" dir="ltr">' in page.text and ">जाँच</a>" in page.text
+
+
+def test_the_log_in_pages_choice_holds_for_a_user_without_one(client: TestClient) -> None:
+    choose_language(client, "ur", "/login")  # before anyone is signed in: kept in this browser only
+    assert '<html lang="ur" dir="rtl">' in client.get("/login").text
+    log_in(client, "kulsum")
+    assert '<html lang="ur" dir="rtl">' in client.get("/").text
+
+
+def test_an_unknown_language_an_expired_form_or_another_site_is_refused(home: Path, client: TestClient) -> None:
+    assert client.post("/language", data={"language": "fr", "next": "/"}).status_code == 400
+    away = client.post("/language", data={"language": "ur", "next": "//evil.example/"})
+    assert (away.status_code, away.headers["location"]) == (303, "/")  # never leads off the site
+    log_in(client, "kulsum")
+    assert client.post("/language", data={"language": "hi", "next": "/", "csrf": "stale"}).status_code == 403
+    assert {u.name: u.language for u in list_users(home)}["kulsum"] != "hi"
+
+
+def test_every_template_string_has_its_urdu_and_hindi(tmp_path: Path) -> None:
+    """What scripts/translations.sh extracts from the templates is translated in both catalogs,
+    with the same placeholders."""
+    method_map = [("**.html", "jinja2")]
+    options = {"**.html": {"extensions": "jinja2.ext.i18n", "trim_blocks": "true", "lstrip_blocks": "true"}}
+    wanted = {message for _, _, message, _, _ in extract_from_dir(str(ROOT / "web" / "templates"), method_map, options)}
+    assert len(wanted) > 150
+    for code in ("ur", "hi"):
+        with (LOCALES / code / "LC_MESSAGES" / "messages.po").open("rb") as po:
+            catalog = read_po(po, locale=code)
+        for message in wanted:
+            english = (message,) if isinstance(message, str) else message
+            entry = catalog.get(english[0])
+            translated = (entry.string,) if entry is not None and isinstance(entry.string, str) else entry and entry.string
+            assert translated and all(translated), f"{code}: no translation of {english[0]!r}"
+            for text in translated:  # the same placeholders and the same marked-up figures
+                assert _marks(text) == _marks(" ".join(english)), f"{code}: {english[0]!r} -> {text!r}"
+
+
+def _marks(text: str) -> set[str]:
+    return set(re.findall(r"%\(\w+\)s|data-field=\"\w+\"", text))
+
+
+# One site -----------------------------------------------------------------------------------------
+
+
+PAGES = ["/", "/search?q=mutation", f"/files/{MUTATION}", f"/records/{file_id(MUTATION)}/pages/1", "/review",
+         f"/review/anantnag/bijbehara", "/progress", "/progress/anantnag", "/eoffice", "/users", "/docs",
+         "/files/REV/TSL-05/1991/0999", "/no-such-page"]
+
+
+@pytest.mark.parametrize("language", ["en", "ur"])
+def test_every_page_has_the_header_navigation_log_out_and_security_headers(client: TestClient, language: str) -> None:
+    log_in(client, "admin")
+    client.cookies.set("daftar_language", language)
+    for path in PAGES:
+        page = client.get(path)
+        assert page.status_code in (200, 404), path
+        assert '<header class="top">' in page.text and 'action="/logout"' in page.text, path
+        assert all(f'href="{link}"' in page.text for link in ("/", "/review", "/progress", "/eoffice", "/users")), path
+        assert "default-src 'self'" in page.headers["content-security-policy"], path
+        assert page.headers["x-frame-options"] == "DENY" and page.headers["x-content-type-options"] == "nosniff", path
+        assert f'lang="{language}"' in page.text, path
+    login = TestClient(client.app).get("/login")
+    assert '<header class="top">' in login.text and "default-src 'self'" in login.headers["content-security-policy"]
+
+
+def test_the_navigation_shows_what_the_role_may_use(client: TestClient) -> None:
+    log_in(client, "kulsum")  # a keeper: search and e-Office
+    nav = re.search(r"<nav.*?</nav>", client.get("/").text, re.DOTALL).group(0)
+    assert 'href="/eoffice"' in nav and 'href="/review"' not in nav and 'href="/progress"' not in nav
+    assert 'href="/users"' not in nav and "record keeper" in nav
+    log_in(client, "dc-anantnag")
+    nav = re.search(r"<nav.*?</nav>", client.get("/").text, re.DOTALL).group(0)
+    assert 'href="/progress"' in nav and 'href="/review"' not in nav and 'href="/users"' not in nav
+
+
+# Restricted, not missing --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("language", ["en", "ur", "hi"])
+def test_a_restricted_file_outside_the_scope_reads_as_restricted(home: Path, client: TestClient, language: str) -> None:
+    log_in(client, "kulsum")  # kokernag's keeper; the court case is bijbehara's, restricted
+    client.cookies.set("daftar_language", language)
+    word = {"en": "Restricted", "ur": "محدود", "hi": "सीमित"}[language]
+    for path in (f"/files/{COURT_CASE}", f"/records/{file_id(COURT_CASE)}", f"/records/{file_id(COURT_CASE)}/pdf",
+                 f"/records/{file_id(COURT_CASE)}/pages/2"):
+        page = client.get(path)
+        assert page.status_code == 403, path
+        assert f"<h1>{word}</h1>" in page.text and COURT_CASE in page.text, path
+        assert "Joint holding" not in page.text and "khasra" not in page.text and b"%PDF" not in page.content, path
+    log = AuditLog.open(home)
+    try:
+        entry = log.entries(user="kulsum", limit=1)[0]
+    finally:
+        log.close()
+    assert (entry.action, entry.file_number) == ("denied", COURT_CASE)
+    # a number that is not archived is still not found, and says so
+    missing = client.get("/files/REV/TSL-05/1991/0999")
+    assert missing.status_code == 404 and "REV/TSL-05/1991/0999" in missing.text and word not in missing.text
