@@ -43,6 +43,8 @@ def search(
         return
     if result.close_matches:
         console.print(f"showing close matches for {', '.join(result.close_matches)} (no page has it as typed)")
+    if result.also_close:
+        console.print(f"also showing, after the pages that have them as typed, pages with words close to {', '.join(result.also_close)}")
     if not hits:
         console.print("no matches")
         return

@@ -23,7 +23,6 @@ from typing import Any
 
 from domain.model import RecordFile
 from indexers.analysis import (
-    FUZZY_PREFIX,
     MAX_EXPANSIONS,
     Clause,
     distance,
@@ -74,7 +73,8 @@ CREATE INDEX IF NOT EXISTS files_place ON files (district, tehsil);
 """
 # Migration 3: each page's file and filter fields beside its id, so filtering never reads page text;
 # and the terms pages ever had, for close matches (fts5vocab counts a term's pages as it lists it,
-# which costs a read of every common term's whole doclist).
+# which costs a read of every common term's whole doclist), keyed by the first letter a close term
+# shares (FUZZY_PREFIX) and its length, the two things a close term is looked up by.
 SCOPE_SCHEMA = """
 CREATE TABLE IF NOT EXISTS page_scope (
     id INTEGER PRIMARY KEY,
@@ -87,8 +87,13 @@ CREATE TABLE IF NOT EXISTS page_scope (
 );
 INSERT INTO page_scope SELECT page_text.id, files.file_id, district, tehsil, record_type, year, languages
     FROM page_text JOIN files ON files.file_id = page_text.file_id;
-CREATE TABLE IF NOT EXISTS page_vocabulary (term TEXT PRIMARY KEY) WITHOUT ROWID;
-INSERT OR IGNORE INTO page_vocabulary SELECT term FROM page_vocab;
+CREATE TABLE IF NOT EXISTS page_vocabulary (
+    first TEXT NOT NULL,
+    length INTEGER NOT NULL,
+    term TEXT NOT NULL,
+    PRIMARY KEY (first, length, term)
+) WITHOUT ROWID;
+INSERT OR IGNORE INTO page_vocabulary SELECT substr(term, 1, 1), length(term), term FROM page_vocab;
 """
 MIGRATIONS = [SCHEMA.format(marks=DEVANAGARI_MARKS), TERMS_SCHEMA, SCOPE_SCHEMA]
 
@@ -138,7 +143,7 @@ class EmbeddedIndex:
             db.execute("INSERT INTO page_scope SELECT ?, file_id, district, tehsil, record_type, year, languages "
                        "FROM files WHERE file_id = ?", (row, file_id))
             vocabulary.update(page_terms.split())
-        db.executemany("INSERT OR IGNORE INTO page_vocabulary VALUES (?)", ((t,) for t in vocabulary))
+        db.executemany("INSERT OR IGNORE INTO page_vocabulary VALUES (?, ?, ?)", ((t[0], len(t), t) for t in vocabulary))
 
     @staticmethod
     def _delete_file(db: Any, file_id: str) -> None:
@@ -258,11 +263,9 @@ class EmbeddedIndex:
                 if self.db.execute("SELECT 1 FROM page_terms WHERE page_terms MATCH ? LIMIT 1", (fts_phrase((t,)),)).fetchone()}
 
     def _close_terms(self, query_term: str, edits: int) -> list[str]:
-        """Terms of the vocabulary within `edits` of the word (same first letters), closest first."""
-        prefix = query_term[:FUZZY_PREFIX]
-        rows = self.db.execute("SELECT term FROM page_vocabulary WHERE term >= ? AND term < ? AND length(term) BETWEEN ? AND ?",
-                               (prefix, prefix[:-1] + chr(ord(prefix[-1]) + 1),
-                                len(query_term) - edits, len(query_term) + edits)).fetchall()
+        """Terms of the vocabulary within `edits` of the word (same first letter), closest first."""
+        rows = self.db.execute("SELECT term FROM page_vocabulary WHERE first = ? AND length BETWEEN ? AND ?",
+                               (query_term[0], len(query_term) - edits, len(query_term) + edits)).fetchall()
         close = [(d, t) for (t,) in rows if (d := distance(query_term, t, edits)) <= edits]
         return [t for _, t in sorted(close)[:MAX_EXPANSIONS]]
 

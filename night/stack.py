@@ -20,7 +20,7 @@ import time
 from collections import deque
 from collections.abc import Iterator
 from concurrent.futures import Future, wait
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import cv2
@@ -271,9 +271,10 @@ class StackProcessor:
             result = item.ocr.result() if item.ocr else None
             if result is not None:
                 item.page.text, item.page.confidence = result.text, result.confidence
-                if no_text(result.text, result.confidence):  # junk (music, a drawing) indexes nothing
+                if no_text(result.text, result.confidence):  # junk (music, a drawing): not indexed, not in the PDF or ALTO
                     item.page.text = ""
                     draft.flags.append(f"no-text: page {item.page.number}")
+                    result = replace(result, text_layer=None, alto=None)
                 draft.time("ocr", result.seconds)
                 if result.error:
                     draft.flags.append(f"ocr-failed: page {item.page.number}: {result.error}")

@@ -13,7 +13,7 @@ from lxml import etree
 from PIL import Image
 
 from indexers.analysis import term
-from tests.test_search_browser import CHROMIUM, browser, image_loaded, log_in, page, search, server  # noqa: F401
+from tests.test_search_browser import CHROMIUM, browser, image_loaded, log_in, page, search, server  # noqa: F401 (browser, page, server: fixtures)
 from tests.web_fixtures import MUTATION, WebArchive, file_id
 
 pytestmark = [
@@ -36,9 +36,9 @@ def alto_boxes(home: Path, page_number: int, word_term: str) -> list[tuple[float
             for s in tree.iter("{*}String") if term(s.get("CONTENT").strip(".,:;()")) == word_term]
 
 
-def shown_boxes(page) -> list[tuple[float, float, float, float]]:
+def shown_boxes(tab) -> list[tuple[float, float, float, float]]:
     """The boxes as the browser laid them out, as fractions of the page image."""
-    return page.evaluate("""() => {
+    return tab.evaluate("""() => {
         const image = document.querySelector('img.page-image').getBoundingClientRect();
         return [...document.querySelectorAll('svg.found-words rect')].map(rect => {
             const box = rect.getBoundingClientRect();
@@ -53,37 +53,37 @@ def dark_share(image) -> float:
     return sum(counts[:INK]) / sum(counts)
 
 
-def ink_under_first_box(page) -> float:
+def ink_under_first_box(tab) -> float:
     """The share of ink pixels in a screenshot of the first box, as the reader sees it."""
-    box = page.locator("svg.found-words rect").first
+    box = tab.locator("svg.found-words rect").first
     box.scroll_into_view_if_needed()
     return dark_share(Image.open(BytesIO(box.screenshot())))
 
 
-def ink_of_the_page(page) -> float:
+def ink_of_the_page(tab) -> float:
     """The share of ink pixels on the whole page image the browser shows."""
-    source = page.locator("img.page-image").get_attribute("src")
-    return dark_share(Image.open(BytesIO(page.context.request.get(source).body())))
+    source = tab.locator("img.page-image").get_attribute("src")
+    return dark_share(Image.open(BytesIO(tab.context.request.get(source).body())))
 
 
-def open_page_of_hit(page, link_name: str, page_number: int, query_string: str) -> None:
-    hit = page.locator("li.hit", has=page.locator("a.number", has_text=MUTATION))
-    page.wait_for_load_state("networkidle")
-    assert image_loaded(page, f"li.hit .hit-thumb img[src^='/records/{MUTATION_ID}/images/thumb/']")
+def open_page_of_hit(tab, link_name: str, page_number: int, query_string: str) -> None:
+    hit = tab.locator("li.hit", has=tab.locator("a.number", has_text=MUTATION))
+    tab.wait_for_load_state("networkidle")
+    assert image_loaded(tab, f"li.hit .hit-thumb img[src^='/records/{MUTATION_ID}/images/thumb/']")
     hit.get_by_role("link", name=link_name).click()
-    page.wait_for_url(f"**/records/{MUTATION_ID}/pages/{page_number}?{query_string}")
-    page.wait_for_load_state("networkidle")
-    assert image_loaded(page, "img.page-image")
+    tab.wait_for_url(f"**/records/{MUTATION_ID}/pages/{page_number}?{query_string}")
+    tab.wait_for_load_state("networkidle")
+    assert image_loaded(tab, "img.page-image")
 
 
-def assert_boxes_lie_over(page, expected: list[tuple[float, float, float, float]]) -> None:
-    shown = shown_boxes(page)
+def assert_boxes_lie_over(tab, expected: list[tuple[float, float, float, float]]) -> None:
+    shown = shown_boxes(tab)
     assert len(shown) == len(expected) > 0
     for box, want in zip(sorted(shown), sorted(expected)):
         assert all(abs(a - b) < 0.004 for a, b in zip(box, want)), (box, want)
     # over the word's ink: far more of it than the page has on average (mostly paper)
-    under_box = ink_under_first_box(page)
-    assert under_box > 0.08 and under_box > 3 * ink_of_the_page(page)
+    under_box = ink_under_first_box(tab)
+    assert under_box > 0.08 and under_box > 3 * ink_of_the_page(tab)
 
 
 def test_a_search_shows_thumbnails_and_the_page_boxes_the_stemmed_word(page, web_archive: WebArchive) -> None:

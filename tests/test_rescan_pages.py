@@ -85,12 +85,16 @@ def test_rescanned_pages_replace_the_bad_ones_everywhere(night, settings: Settin
     assert report.to_json()["done"] == [] and daftar(home, "verify").exit_code == 0
 
 
-def test_a_rescan_with_the_wrong_page_count_changes_nothing(night) -> None:
+def test_a_rescan_with_the_wrong_pages_or_unreadable_changes_nothing(night, tmp_path: Path) -> None:
     inbox, home = night
     folder = home / "archive" / "anantnag" / "bijbehara"
     before = digests(folder)
-    for pages, says, code in [("1-2", "has 1 page(s) for the 2 of pages 1-2", 2), ("3", "the record file has pages 1-2", 2),
-                              ("x", "give a page (3) or a range", 2)]:
-        result = daftar(home, "rescan-pages", NUMBER, "--pages", pages, "--with", str(NEW_PAGE), "--reason", "again")
+    empty = tmp_path / "empty.jpg"
+    empty.write_bytes(b"")
+    for pages, scan, says, code in [("1-2", NEW_PAGE, "has 1 page(s) for the 2 of pages 1-2", 2),
+                                    ("3", NEW_PAGE, "the record file has pages 1-2", 2),
+                                    ("x", NEW_PAGE, "give a page (3) or a range", 2),
+                                    ("2", empty, "empty.jpg cannot be read", 3)]:
+        result = daftar(home, "rescan-pages", NUMBER, "--pages", pages, "--with", str(scan), "--reason", "again")
         assert result.exit_code == code and says in " ".join(result.output.split()), (pages, result.output)
     assert digests(folder) == before and audit_entries(home) == []

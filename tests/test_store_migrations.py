@@ -13,6 +13,7 @@ from argon2 import PasswordHasher
 
 import store.catalog
 from domain.errors import InstallationProblem
+from indexers import embedded
 from indexers.embedded import DEVANAGARI_MARKS, SCHEMA as INDEX_SCHEMA, EmbeddedIndex
 from store import audit, eoffice, users
 from store.audit import AuditLog
@@ -59,7 +60,7 @@ OPENERS: dict[str, tuple[Callable[[Path], object], int]] = {
     "users.sqlite": (UserStore.open, len(users.MIGRATIONS)),
     "audit.sqlite": (AuditLog.open, len(audit.MIGRATIONS)),
     "eoffice.sqlite": (EOfficeLinks, len(eoffice.MIGRATIONS)),
-    "index.sqlite": (lambda home: EmbeddedIndex(home / "index.sqlite"), 2),
+    "index.sqlite": (lambda home: EmbeddedIndex(home / "index.sqlite"), len(embedded.MIGRATIONS)),
 }
 
 
