@@ -11,7 +11,7 @@ training font with other text (for comparison only), and the corpus's two real N
 (ground truth transcribed for this bench: bench/nastaliq_truth/). Then the style measure daftar
 chooses the model by (`pipeline.urdu_model.nastaliq_style`), per page set.
 
-    .venv/bin/python bench/nastaliq.py            # 4 pages a font; ~10 minutes on 2 cores
+    .venv/bin/python bench/nastaliq.py            # 4 pages a font; about a minute on 2 idle cores
     .venv/bin/python bench/nastaliq.py --pages 1  # a quick look
 
 Error rates as in bench/quality.py: edit distance over the truth's length after NFKC and

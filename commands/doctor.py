@@ -32,12 +32,14 @@ def doctor(home: HomeOption = None) -> None:
 
 def _tesseract_checks(settings: Settings) -> list[Check]:
     from pipeline import tesseract
+    from pipeline.script import read_with
 
     version = tesseract.version()
     if version is None:
         return [("tesseract", False, "not found (apt install tesseract-ocr)")]
     have = tesseract.installed_languages()
-    needed = {"osd", "eng", "urd"} | {code for district in settings.districts.values() for code in district.languages}
+    languages = {"eng", "urd"} | {code for district in settings.districts.values() for code in district.languages}
+    needed = {"osd", *read_with(sorted(languages), settings.ocr.models)}  # Hindi is read with the Devanagari model too
     missing = sorted(needed - have)
     detail = f"have {' '.join(sorted(have))}" + (f"; missing {' '.join(missing)} (apt install tesseract-ocr-<lang>)" if missing else "")
     return [("tesseract", True, version), ("tesseract languages", not missing, detail)]

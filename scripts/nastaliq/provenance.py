@@ -45,12 +45,12 @@ def font_rows(fonts: list[str]) -> list[str]:
 
 
 def training_figures(log: Path) -> tuple[str, str]:
-    """The last iteration reached and its line, from lstmtraining's log."""
+    """The last iteration reached ("learning iterations/lines seen") and its line, from lstmtraining's log."""
     lines = [line for line in log.read_text(encoding="utf-8", errors="replace").splitlines() if line.startswith("At iteration")]
     if not lines:
         return "0", "no iteration logged"
-    reached = re.match(r"At iteration (\d+)", lines[-1])
-    return (reached.group(1) if reached else "?"), lines[-1]
+    reached = re.match(r"At iteration (\d+)/(\d+)", lines[-1])
+    return (f"{reached.group(1)}/{reached.group(2)}" if reached else "?"), lines[-1]
 
 
 def main() -> int:
@@ -72,7 +72,7 @@ def main() -> int:
         "",
         "## Inputs",
         "",
-        f"- Start model: `fas.traineddata` (Persian, float) of tesseract-ocr/tessdata_best, Apache-2.0,",
+        "- Start model: `fas.traineddata` (Persian, float) of tesseract-ocr/tessdata_best, Apache-2.0,",
         f"  commit `{args.start_commit}`, {args.start_url}, sha256 `{sha256(start)}`.",
         f"- Character set and word lists: Debian's `urd` model (`{args.urd_model}`, {debian_package(str(args.urd_model))}),",
         "  Apache-2.0: its LSTM unicharset, and its word, punctuation and number lists (dawg2wordlist).",
@@ -86,7 +86,7 @@ def main() -> int:
         "",
         "## Training",
         "",
-        f"- {reached} iterations (asked for {args.iterations}); last log line: `{last}`",
+        f"- {reached} iterations (learning iterations/lines seen; asked for {args.iterations}); last log line: `{last}`",
         f"- lstmeval of the integer model on the evaluation pages (training fonts, other text): `{evaluation}`",
         "",
         "## Files",

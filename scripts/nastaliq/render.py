@@ -42,7 +42,6 @@ class PageJob:
     resolution: int
     points: int
     seed: int
-    damaged: bool = True  # False: only text2image's own slight skew and noise
 
 
 def damage(page: np.ndarray, rng: np.random.Generator) -> np.ndarray:
@@ -66,6 +65,7 @@ def damage(page: np.ndarray, rng: np.random.Generator) -> np.ndarray:
 
 def render(job: PageJob, out: Path, lstmf: bool) -> Path | None:
     """One page: text2image, damage, ground truth, and the .lstmf when asked; None if it failed."""
+    out = out.resolve()
     out.mkdir(parents=True, exist_ok=True)
     base = out / job.name
     if lstmf and base.with_suffix(".lstmf").exists() and not base.with_suffix(".tif").exists():
@@ -79,16 +79,15 @@ def render(job: PageJob, out: Path, lstmf: bool) -> Path | None:
              "--fonts_dir", "/usr/share/fonts", "--resolution", str(job.resolution), "--ptsize", str(job.points),
              "--xsize", str(width), "--ysize", str(height), "--max_pages", "1", "--leading", "24",
              "--margin", "60", "--char_spacing", "0", "--strip_unrenderable_words=false"],
-            capture_output=True, text=True)
+            capture_output=True, text=True, cwd=out)  # it leaves a fonts.conf where it runs
     finally:
         os.unlink(text.name)
     tif = base.with_suffix(".tif")
     if made.returncode != 0 or not tif.exists():
         print(f"{job.name}: text2image failed in {job.font}: {made.stderr[-300:]}", file=sys.stderr)
         return None
-    if job.damaged:
-        page = cv2.imread(str(tif), cv2.IMREAD_GRAYSCALE)
-        cv2.imwrite(str(tif), damage(page, np.random.default_rng(job.seed)))
+    page = cv2.imread(str(tif), cv2.IMREAD_GRAYSCALE)
+    cv2.imwrite(str(tif), damage(page, np.random.default_rng(job.seed)))
     # text2image leaves out the lines that do not fit the page; its box file ends each line it set
     # with a tab box, so the truth is the lines it set.
     boxes = base.with_suffix(".box").read_text(encoding="utf-8").splitlines()
