@@ -122,7 +122,7 @@ def run_night(batches: list[Batch], home: Path, settings: Settings, now: dt.date
             finally:
                 catalog.close()
         except Exception as error:
-            if is_disk_full(error) and not isinstance(error, DiskFull):
+            if is_disk_full(error) and not (isinstance(error, DiskFull) and error.report is not None):  # a program's full disk too
                 raise DiskFull(f"no room left on the disk of {home}: {_recorded(report)}; nothing half-written is "
                                "kept. Free some space and run again: the rest is done then", report) from error
             raise
