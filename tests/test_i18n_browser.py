@@ -4,16 +4,13 @@ interface laid out right to left, while file numbers keep reading left to right.
 
 from __future__ import annotations
 
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import uvicorn
 
 from domain.config import Settings
-from tests.test_search_browser import CHROMIUM, browser, free_port  # noqa: F401 (browser: a fixture)
+from tests.test_search_browser import CHROMIUM, browser, served  # noqa: F401 (browser: a fixture)
 from tests.web_fixtures import MUTATION, PASSWORD, archive_record, record_file
 from store.users import add_user
 from web.app import create_app
@@ -31,17 +28,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     archive_record(home, settings, record_file(MUTATION, "bijbehara", "mutation", 1987, "انتقال اراضی موضع اروانی",
                                                ["Mutation order of village Arwani"]))
     add_user(home, "farooq", "keeper", ["anantnag/bijbehara"], [], PASSWORD, settings, language="ur")
-    port = free_port()
-    uv = uvicorn.Server(uvicorn.Config(create_app(home, settings), host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=uv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not uv.started:
-        assert time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    uv.should_exit = True
-    thread.join(10)
+    with served(create_app(home, settings)) as url:
+        yield url
 
 
 @pytest.fixture

@@ -7,19 +7,16 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import threading
-import time
 from collections.abc import Iterator
 
 import pytest
-import uvicorn
 
 from domain.config import Settings
 from night.run import run_inbox
 from store.audit import audit_entries
 from store.users import add_user
 from tests.test_rescan import EMPTY, RESCAN_NUMBER, daftar, drop_rescan, night, tehsil_progress  # noqa: F401 (night: a fixture)
-from tests.test_search_browser import CHROMIUM, browser, free_port, search  # noqa: F401 (browser: a fixture)
+from tests.test_search_browser import CHROMIUM, browser, served, search  # noqa: F401 (browser: a fixture)
 from tests.web_fixtures import PASSWORD
 from web.app import create_app
 
@@ -33,17 +30,8 @@ pytestmark = [
 def server(night, settings: Settings) -> Iterator[str]:
     _, home = night
     add_user(home, "samina", "scanner", ["kokernag"], [], PASSWORD, settings)
-    port = free_port()
-    uv = uvicorn.Server(uvicorn.Config(create_app(home, Settings.load()), host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=uv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not uv.started:
-        assert time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    uv.should_exit = True
-    thread.join(10)
+    with served(create_app(home, Settings.load())) as url:
+        yield url
 
 
 @pytest.fixture

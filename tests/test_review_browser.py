@@ -4,17 +4,14 @@ form and clears a flag; search, the permanent address, the old address and the h
 
 from __future__ import annotations
 
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import uvicorn
 
 from domain.config import Settings
 from tests.test_corrections import RIGHT, WRONG, review_home
-from tests.test_search_browser import CHROMIUM, browser, free_port, search  # noqa: F401 (browser: a fixture)
+from tests.test_search_browser import CHROMIUM, browser, served, search  # noqa: F401 (browser: a fixture)
 from tests.web_fixtures import PASSWORD
 from web.app import create_app
 
@@ -27,17 +24,8 @@ pytestmark = [
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     home: Path = review_home(tmp_path_factory.mktemp("review"))
-    port = free_port()
-    uv = uvicorn.Server(uvicorn.Config(create_app(home, Settings.load()), host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=uv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not uv.started:
-        assert time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    uv.should_exit = True
-    thread.join(10)
+    with served(create_app(home, Settings.load())) as url:
+        yield url
 
 
 @pytest.fixture

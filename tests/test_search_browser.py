@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import socket
 import threading
+from contextlib import contextmanager
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -33,6 +34,24 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+@contextmanager
+def served(app) -> Iterator[str]:
+    """`app` served by uvicorn in a thread on a free port, as `daftar serve` would; its base URL."""
+    port = free_port()
+    uv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=uv.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not uv.started:
+        assert time.monotonic() < deadline, "uvicorn did not start"
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        uv.should_exit = True
+        thread.join(10)
+
+
 @pytest.fixture(scope="module")
 def server(web_archive: WebArchive, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The app served by uvicorn in a thread, as `daftar serve` would, with an e-Office export imported."""
@@ -41,18 +60,8 @@ def server(web_archive: WebArchive, tmp_path_factory: pytest.TempPathFactory) ->
                       "GAD-22011/15/2022-GAD,Mutation appeal of Ghulam Rasool Dar,2022-03-14,rev/tsl-05/1987/42\n",
                       encoding="utf-8")
     import_eoffice_export(export, web_archive.home, web_archive.settings)
-    port = free_port()
-    config = uvicorn.Config(create_app(web_archive.home, web_archive.settings), host="127.0.0.1", port=port, log_level="warning")
-    uv = uvicorn.Server(config)
-    thread = threading.Thread(target=uv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not uv.started:
-        assert time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    uv.should_exit = True
-    thread.join(10)
+    with served(create_app(web_archive.home, web_archive.settings)) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
