@@ -17,7 +17,7 @@ from store.archive import read_record, rewrite_record, write_record
 from store.fixity import check_folder, record_folders
 from store.mets import METS_FILE
 from tests.web_fixtures import WebArchive, make_pdf, record_file
-from tests.xml_schemas import mets_errors
+from tests.xml_schemas import alto_errors, mets_errors
 
 NS = {"mets": "http://www.loc.gov/METS/", "xlink": "http://www.w3.org/1999/xlink", "dc": "http://purl.org/dc/elements/1.1/"}
 FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
@@ -96,7 +96,7 @@ def test_alto_files_must_match_the_pages(tmp_path: Path) -> None:
         write_record(tmp_path / "home", record, make_pdf(tmp_path / "f.pdf", ["one", "two"]), alto=[None])
 
 
-def test_every_mets_of_a_real_batch_validates(web_archive: WebArchive) -> None:
+def test_every_mets_and_alto_of_a_real_batch_validates(web_archive: WebArchive) -> None:
     # GIVEN the archive of a real night (English, Urdu and Hindi pages, born-digital PDFs)
     folders = record_folders(web_archive.home)
     assert len(folders) >= 7
@@ -106,3 +106,8 @@ def test_every_mets_of_a_real_batch_validates(web_archive: WebArchive) -> None:
         assert mets_errors(mets) == [], folder
         number = read_record(web_archive.home, folder).file_number
         assert etree.parse(str(mets)).getroot().get("OBJID") == number
+    # AND every page's ALTO, Urdu and no-text pages included, is valid ALTO
+    altos = sorted(web_archive.home.glob("**/alto/*.xml"))
+    assert len(altos) >= 10
+    for alto in altos:
+        assert alto_errors(alto) == [], alto
