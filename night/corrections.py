@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -71,8 +72,7 @@ def correct(home: Path, settings: Settings, user: str, ref: str, correction: Cor
     """Apply a person's correction to the record file `ref` names; UsageError (nothing changed)
     when a value is not one the night would accept."""
     reason = checked_reason(reason)
-    catalog = Catalog.open(home)
-    try:
+    with closing(Catalog.open(home)) as catalog:
         row = find_record_file(catalog, settings, ref)
         values = validated(catalog, settings.district(row.district), row, correction)
         record = read_record(home, row.archive_dir)
@@ -83,16 +83,13 @@ def correct(home: Path, settings: Settings, user: str, ref: str, correction: Cor
         flags = [f for f in record.flags if not ("file_number" in values and flag_kind(f) in NUMBER_FLAGS)]
         _apply(record, values, flags)
         return _save(home, settings, catalog, row, record, changes, user, reason, "correct", via, client)
-    finally:
-        catalog.close()
 
 
 def clear_flag(home: Path, settings: Settings, user: str, ref: str, kind: str, reason: str,
                via: str = "cli", client: str | None = None) -> Corrected:
     """Clear the review flags of one kind (`low-ocr-confidence`, `blank-pages`, ...) from a record file."""
     reason = checked_reason(reason)
-    catalog = Catalog.open(home)
-    try:
+    with closing(Catalog.open(home)) as catalog:
         row = find_record_file(catalog, settings, ref)
         record = read_record(home, row.archive_dir)
         kept = [flag for flag in record.flags if flag_kind(flag) != kind.strip()]
@@ -103,8 +100,6 @@ def clear_flag(home: Path, settings: Settings, user: str, ref: str, kind: str, r
         record.flags = kept
         change = Change("flag", "; ".join(cleared), None)
         return _save(home, settings, catalog, row, record, [change], user, reason, "flag-clear", via, client)
-    finally:
-        catalog.close()
 
 
 def validated(catalog: Catalog, district: District, row: CatalogedFile, correction: Correction) -> dict[str, object]:
@@ -186,11 +181,8 @@ def _save(home: Path, settings: Settings, catalog: Catalog, row: CatalogedFile, 
     except BaseException:
         rewrite_record(home, row.archive_dir, before)
         raise
-    audit = AuditLog.open(home)
-    try:
+    with closing(AuditLog.open(home)) as audit:
         audit.record(user, action, record.file_number, record.file_id, via=via, client=client)  # type: ignore[arg-type]
-    finally:
-        audit.close()
     return Corrected(record.file_id, record.file_number, changes, index_now(home, settings, catalog, [record]))
 
 

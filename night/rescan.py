@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import stat
+from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -44,16 +45,13 @@ def requeue(home: Path, user: str, entry: str, rescan: Path, reason: str, via: s
     (district, tehsil) when given. `rescan` relative: below the original's tehsil folder."""
     reason = checked_reason(reason)
     when = when or dt.datetime.now(dt.timezone.utc)
-    catalog = Catalog.open(home)
-    try:
+    with closing(Catalog.open(home)) as catalog:
         original = quarantined_entry(catalog, entry, *(place or (None, None)))
         key = _rescan_key(original, rescan if rescan.is_absolute() else tehsil_folder(original) / rescan, str(rescan))
         known = catalog.source(Path(key))
         if known is not None and known.state == "quarantined":
             raise UsageError(f"{rescan} was quarantined too ({known.reason}): scan it again")
         closed = _note(home, catalog, original, key, user, reason, via, client, when)
-    finally:
-        catalog.close()
     return Requeued(original, key, closed)
 
 
@@ -89,11 +87,8 @@ def _note(home: Path, catalog: Catalog, original: SourceState, key: str, user: s
           client: str | None, when: dt.datetime) -> bool:
     """The replacement in the catalog and the act in the audit log; whether it closed the entry already."""
     closed = catalog.replace_source(original.path, Path(key), user, reason, when)
-    audit = AuditLog.open(home)
-    try:
+    with closing(AuditLog.open(home)) as audit:
         audit.record(user, "requeue", batch_entry(original), via=via, client=client, when=when)
-    finally:
-        audit.close()
     return closed
 
 
@@ -143,20 +138,28 @@ def _rescan_key(original: SourceState, rescan: Path, shown: str) -> str:
     as the original, in a batch folder, a regular file (a link is never followed). Errors name it
     `shown` (as the person gave it: no server path on the web)."""
     tehsil = tehsil_folder(original)
-    try:  # where it is first: nothing outside the tehsil's folder is looked at
-        inside = rescan.absolute().parent.resolve().relative_to(tehsil.resolve())
-    except ValueError:
+    inside = folders_below(tehsil, rescan)  # where it is first: nothing outside the tehsil's folder is looked at
+    if inside is None:
         raise UsageError(f"{shown} is not in the inbox folder of {original.district}/{original.tehsil}: "
-                         f"drop it under {tehsil.name}/<batch>/ first") from None
+                         f"drop it under {tehsil.name}/<batch>/ first")
     try:
         status = rescan.lstat()
     except FileNotFoundError:
         raise NotFound(f"{shown} is not there: drop the re-scan into the inbox first, under {tehsil.name}/<batch>/") from None
     if not stat.S_ISREG(status.st_mode):
         raise UsageError(f"{shown} is not a regular file (a link or a folder): give the scanned file itself")
-    if not inside.parts:
+    if not inside:
         raise UsageError(f"{shown} lies directly in the tehsil's folder: put it in a batch folder")
-    key = str(tehsil / inside / rescan.name)
+    key = str(tehsil.joinpath(*inside, rescan.name))
     if key == original.path:
         raise UsageError("that is the quarantined scan itself: give its re-scan")
     return key
+
+
+def folders_below(tehsil: Path, path: Path) -> tuple[str, ...] | None:
+    """The folders from the tehsil's inbox folder down to the one `path` lies in (links resolved);
+    None when it lies outside it."""
+    try:
+        return path.absolute().parent.resolve().relative_to(tehsil.resolve()).parts
+    except ValueError:
+        return None

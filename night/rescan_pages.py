@@ -15,6 +15,7 @@ import datetime as dt
 import shutil
 import stat
 import tempfile
+from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,7 +23,7 @@ from domain.config import Settings, name_key
 from domain.errors import BadInput, NotFound, UsageError
 from domain.model import Batch, PageRecord, RecordFile, SourceFile, Stack
 from night.corrections import checked_reason, find_record_file, index_now
-from night.rescan import tehsil_folder
+from night.rescan import folders_below, tehsil_folder
 from night.split_join import BLANK_FLAG, page_flags, rewrite_parts
 from night.stack import StackProcessor
 from pipeline import alto
@@ -52,22 +53,16 @@ def rescan_pages(home: Path, settings: Settings, user: str, ref: str, pages: str
     now = now or dt.datetime.now(dt.timezone.utc)
     source = _scan_source(scan)
     with exclusive_run(home):
-        catalog = Catalog.open(home)
-        try:
+        with closing(Catalog.open(home)) as catalog:
             row = find_record_file(catalog, settings, ref)
             record = read_record(home, row.archive_dir)
             first, last = page_range(pages, len(record.pages))
             label = f"{source.path.parent.name}/{source.path.name}"  # as the record's sources name it
             updated = _replace_pages(home, settings, catalog, row, record, (first, last), source, label, user, reason, now)
             _mark_in_inbox(catalog, row, source, f"{pages_named(first, last)} of {record.file_number} scanned again", now)
-            audit = AuditLog.open(home)
-            try:
+            with closing(AuditLog.open(home)) as audit:
                 audit.record(user, "rescan-pages", updated.file_number, updated.file_id, via=via, client=client, when=now)
-            finally:
-                audit.close()
             return PagesRescanned(updated, first, last, index_now(home, settings, catalog, [updated]))
-        finally:
-            catalog.close()
 
 
 def page_range(pages: str, count: int) -> tuple[int, int]:
@@ -166,9 +161,8 @@ def _mark_in_inbox(catalog: Catalog, row: CatalogedFile, source: SourceFile, rea
     if not known:
         return
     tehsil = tehsil_folder(known[0])
-    try:
-        inside = source.path.parent.resolve().relative_to(tehsil.resolve()).parts
-    except ValueError:
+    inside = folders_below(tehsil, source.path)
+    if inside is None:
         return  # not in the inbox: nothing there to skip
     if len(inside) in (1, 2):  # in a batch folder, or in a stack folder of one
         batch = Batch(tehsil.parent.name, tehsil.name, inside[0], tehsil / inside[0])

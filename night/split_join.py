@@ -17,6 +17,7 @@ import re
 import shutil
 import tempfile
 import uuid
+from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -52,8 +53,7 @@ def split(home: Path, settings: Settings, user: str, ref: str, at_page: int, rea
     """Split the record file `ref` names before page `at_page`: its pages from there on become a
     new record file, numbered `file_number` (checked as a correction is) or as described above."""
     reason = checked_reason(reason)
-    catalog = Catalog.open(home)
-    try:
+    with closing(Catalog.open(home)) as catalog:
         row = find_record_file(catalog, settings, ref)
         record = read_record(home, row.archive_dir)
         count = len(record.pages)
@@ -70,16 +70,13 @@ def split(home: Path, settings: Settings, user: str, ref: str, at_page: int, rea
         rewrite_parts(home, catalog, row, record, [first, second], history, user, reason)
         _audit(home, user, "split", [first, second], via, client)
         return Reshaped([first, second], index_now(home, settings, catalog, [first, second]))
-    finally:
-        catalog.close()
 
 
 def join(home: Path, settings: Settings, user: str, first_ref: str, second_ref: str, reason: str,
          via: str = "cli", client: str | None = None) -> Reshaped:
     """Join the record file `second_ref` names to the end of the one `first_ref` names."""
     reason = checked_reason(reason)
-    catalog = Catalog.open(home)
-    try:
+    with closing(Catalog.open(home)) as catalog:
         first_row = find_record_file(catalog, settings, first_ref)
         second_row = find_record_file(catalog, settings, second_ref)
         _check_joinable(first_row, second_row)
@@ -92,8 +89,6 @@ def join(home: Path, settings: Settings, user: str, first_ref: str, second_ref: 
         remove_record(home, second_row.archive_dir)
         _audit(home, user, "join", [joined, second], via, client)
         return Reshaped([joined], index_now(home, settings, catalog, [joined], removed=second.file_id))
-    finally:
-        catalog.close()
 
 
 def _second_number(catalog: Catalog, district: District, row: CatalogedFile, page: PageRecord,
@@ -249,9 +244,6 @@ def _copy(source: Path, target: Path) -> Path | None:
 
 
 def _audit(home: Path, user: str, action: AuditAction, records: list[RecordFile], via: str, client: str | None) -> None:
-    audit = AuditLog.open(home)
-    try:
+    with closing(AuditLog.open(home)) as audit:
         for record in records:
             audit.record(user, action, record.file_number, record.file_id, via=via, client=client)
-    finally:
-        audit.close()
