@@ -68,15 +68,23 @@ def children_cpu() -> float:
 
 def daftar_run(pages: list[Path], languages: str, file_pages: int, folder: Path) -> tuple[float, float, Path]:
     """Wall and CPU seconds of one `daftar run` over the pages; and its home."""
-    inbox, home, config = folder / "inbox", folder / "home", folder / "configs"
+    inbox = folder / "inbox"
     batch = inbox / "benchdistrict" / "benchtehsil" / "night-1"
     for index, page in enumerate(pages):
         target = batch / f"file-{index // file_pages:03d}" / page.name
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(page, target)
+    return daftar_run_inbox(inbox, languages, folder)
+
+
+def daftar_run_inbox(inbox: Path, languages: str, folder: Path) -> tuple[float, float, Path]:
+    """Wall and CPU seconds of one `daftar run` over the inbox, its districts configured in
+    `folder` with nothing but their languages; and its home."""
+    home, config = folder / "home", folder / "configs"
     (config / "districts").mkdir(parents=True)
-    (config / "districts" / "benchdistrict.yaml").write_text(
-        f"name: benchdistrict\nlanguages: [{', '.join(languages.split('+'))}]\n", encoding="utf-8")
+    for district in {batch.parent.parent.name for batch in inbox.glob("*/*/*")}:
+        (config / "districts" / f"{district}.yaml").write_text(
+            f"name: {district}\nlanguages: [{', '.join(languages.split('+'))}]\n", encoding="utf-8")
     env = {**os.environ, "DAFTAR_CONFIG": str(config), "DAFTAR_HOME": str(home), "DAFTAR_WORKERS": str(CORES)}
     cpu, started = children_cpu(), time.perf_counter()
     subprocess.run([str(ROOT / ".venv" / "bin" / "daftar"), "run", str(inbox), "--settle-seconds", "0", "--json"],
