@@ -70,7 +70,7 @@ app.add_typer(flag_app, name="flag")
 user_app = typer.Typer(help="Users of the web pages and the API: record keepers, Deputy Commissioners, administrators.",
                        no_args_is_help=True)
 for name, command in (("add", web.user_add), ("token", web.user_token), ("password", web.user_password),
-                      ("remove", web.user_remove), ("list", web.user_list)):
+                      ("remove", web.user_remove), ("list", web.user_list), ("language", web.user_language)):
     user_app.command(name)(command)
 app.add_typer(user_app, name="user")
 

@@ -3,8 +3,10 @@ link e-Office exports to the record files they cite."""
 
 from __future__ import annotations
 
+import getpass
 import os
 import sys
+from contextlib import closing
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Optional
@@ -18,6 +20,8 @@ from store.users import INTERFACE_LANGUAGES
 
 UserName = Annotated[str, typer.Argument(help="Log-in name")]
 InterfaceLanguage = Enum("InterfaceLanguage", {code: code for code in INTERFACE_LANGUAGES}, type=str)  # --language's choices
+BROWSERS_CHOICE = "browser"  # `user language`: no language of the user's own, the browser's choice
+LanguageChoice = Enum("LanguageChoice", {code: code for code in (*INTERFACE_LANGUAGES, BROWSERS_CHOICE)}, type=str)
 
 
 def serve(
@@ -77,6 +81,30 @@ def user_password(name: UserName, home: HomeOption = None) -> None:
 
     password = os.environ.get("DAFTAR_PASSWORD") or typer.prompt("New password", hide_input=True, confirmation_prompt=True)
     set_password(home_dir(home), name, password)
+
+
+def user_language(
+    name: UserName,
+    language: Annotated[LanguageChoice, typer.Argument(
+        help="en (English), ur (Urdu, right to left), hi (Hindi), or browser: none of the user's own, "
+             "the browser's choice (the log-in page's, else its Accept-Language)")],
+    by: Annotated[Optional[str], typer.Option("--by", help="Who changes it, for the audit log (default: your login)")] = None,
+    home: HomeOption = None,
+) -> None:
+    """Set the language of a user's web pages (the user can change it too, at the foot of every page)."""
+    from store.audit import AuditLog
+    from store.users import UserStore
+
+    code = None if language.value == BROWSERS_CHOICE else language.value
+    with closing(UserStore.open(home_dir(home))) as users:
+        try:
+            users.set_language(name, code)
+        except UsageError as error:  # the store's only refusal here is "no user": not found for the command line
+            raise NotFound(str(error)) from error
+    with closing(AuditLog.open(home_dir(home))) as audit:  # the user it changed stands where a file's number would
+        audit.record(by or getpass.getuser(), "user-language", name, via="cli")  # type: ignore[arg-type]
+    chosen = code or "the browser's choice"
+    console.print(f"{name}'s pages: {chosen}", highlight=False)
 
 
 def user_remove(name: UserName, home: HomeOption = None) -> None:

@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# The translations of the web pages (web/locales). After changing the text of a template:
+# The translations of the web pages (web/locales). After changing the text of a template, or a
+# text of the code that a page shows (marked with N_(), domain/translatable.py):
 #
 #   bash scripts/translations.sh
 #
-# extracts the templates' strings (babel.cfg) and merges them into the Urdu and Hindi catalogs,
-# web/locales/{ur,hi}/LC_MESSAGES/messages.po (strings no template has any more are dropped); then
-# translate each new, empty msgstr there. tests/test_i18n.py fails while a template's string has no translation.
+# extracts the strings (babel.cfg) of the templates, of web/*.py and of the review flags' labels
+# (pipeline/progress/rules.py) and merges them into the Urdu and Hindi catalogs,
+# web/locales/{ur,hi}/LC_MESSAGES/messages.po (strings nothing has any more are dropped); then
+# translate each new, empty msgstr there. tests/test_i18n.py fails while a string has no translation.
 # Nothing is compiled here: the pages compile the .po files in memory when they start
 # (web/i18n.py), so no .mo file is built, committed or left stale.
 set -euo pipefail
@@ -13,7 +15,8 @@ cd "$(dirname "$0")/.."
 pybabel=.venv/bin/pybabel
 template=$(mktemp --suffix=.pot)
 trap 'rm -f "$template"' EXIT
-$pybabel extract -F babel.cfg -o "$template" --no-location --sort-output --project daftar --version 1 web
+$pybabel extract -F babel.cfg -o "$template" --no-location --sort-output --project daftar --version 1 \
+  web pipeline/progress/rules.py
 for lang in ur hi; do
   if [ -f "web/locales/$lang/LC_MESSAGES/messages.po" ]; then
     $pybabel update -i "$template" -d web/locales -l "$lang" --no-fuzzy-matching --ignore-obsolete

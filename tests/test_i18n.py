@@ -1,35 +1,50 @@
-"""The web pages in the users' languages (English, Urdu right to left, Hindi), one site with the
-same header and security headers on every page, and a restricted file read as restricted."""
+"""The web pages in the users' languages (English, Urdu right to left, Hindi), the texts of the code
+they show (review flags, error details, log-in refusals, the projection note) included; one site
+with the same header and security headers on every page, an unexpected error too; and a restricted
+file read as restricted."""
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
+import logging
 import re
 from collections.abc import Iterator
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
-from babel.messages.extract import extract_from_dir
+from babel.messages.extract import extract_from_dir, extract_from_file
+from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po
 from fastapi.testclient import TestClient
 
 from domain.config import Settings
+from pipeline.progress import Status
 from store.audit import AuditLog
 from store.users import INTERFACE_LANGUAGES, add_user, list_users
 from tests.web_fixtures import COURT_CASE, MUTATION, PASSWORD, add_users, archive_record, file_id, log_in, record_file
 from web.app import create_app
-from web.i18n import LANGUAGES, LOCALES, accepted_language
+from web.i18n import LANGUAGES, LOCALES, accepted_language, said_in
+from web.login_limits import LoginGate, LoginLimits
+from web.progress_view import describe_flag, projection_note
 
 ROOT = Path(__file__).resolve().parent.parent
 SCRIPT = "<script>alert(1)</script>"
 URDU_TITLE = f"انتقال اراضی موضع اروانی {SCRIPT}"  # record data: shown as it is, escaped, in every language
+DAMAGED = "REV/TSL-05/1990/0500"  # its record.json in the archive cut short: opening it is a fault of ours
 
 
 @pytest.fixture(scope="module")
 def home(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Two record files of bijbehara without a night (the court case restricted) and the usual users."""
+    """Record files of bijbehara without a night (the mutation flagged, the court case restricted,
+    one damaged in the archive) and the usual users."""
     home = tmp_path_factory.mktemp("i18n") / "home"
     settings = Settings.load()
-    archive_record(home, settings, record_file(MUTATION, "bijbehara", "mutation", 1987, URDU_TITLE, ["Mutation order"]))
+    mutation = record_file(MUTATION, "bijbehara", "mutation", 1987, URDU_TITLE, ["Mutation order"])
+    archive_record(home, settings, dataclasses.replace(mutation, flags=["low-ocr-confidence: pages 1"]))
+    archive_record(home, settings, record_file(DAMAGED, "bijbehara", "mutation", 1990, "Mutation", ["Order"]))
+    next(home.glob(f"archive/**/{file_id(DAMAGED)}/record.json")).write_text("{", encoding="utf-8")
     archive_record(home, settings, record_file(COURT_CASE, "bijbehara", "court-case", 1991, "Joint holding dispute",
                                                ["The joint holding of khasra 12", "Order of the tehsildar"]))
     add_users(home, settings)
@@ -115,13 +130,14 @@ def test_an_unknown_language_an_expired_form_or_another_site_is_refused(home: Pa
     assert {u.name: u.language for u in list_users(home)}["kulsum"] != "hi"
 
 
-def test_every_template_string_has_its_urdu_and_hindi(tmp_path: Path) -> None:
-    """What scripts/translations.sh extracts from the templates is translated in both catalogs,
-    with the same placeholders."""
-    method_map = [("**.html", "jinja2")]
-    options = {"**.html": {"extensions": "jinja2.ext.i18n", "trim_blocks": "true", "lstrip_blocks": "true"}}
-    wanted = {message for _, _, message, _, _ in extract_from_dir(str(ROOT / "web" / "templates"), method_map, options)}
-    assert len(wanted) > 150
+def test_every_string_a_page_shows_has_its_urdu_and_hindi() -> None:
+    """What scripts/translations.sh extracts (babel.cfg: the templates, web/*.py, the review flags'
+    labels) is translated in both catalogs, with the same placeholders."""
+    with (ROOT / "babel.cfg").open() as config:
+        method_map, options_map = parse_mapping_cfg(config)
+    wanted = {message for _, _, message, _, _ in extract_from_dir(str(ROOT / "web"), method_map, options_map)}
+    wanted |= {message for _, message, _, _ in extract_from_file("python", str(ROOT / "pipeline/progress/rules.py"))}
+    assert len(wanted) > 250 and {"low OCR confidence", "you may not review %(place)s", "target reached"} <= wanted
     for code in ("ur", "hi"):
         with (LOCALES / code / "LC_MESSAGES" / "messages.po").open("rb") as po:
             catalog = read_po(po, locale=code)
@@ -136,6 +152,90 @@ def test_every_template_string_has_its_urdu_and_hindi(tmp_path: Path) -> None:
 
 def _marks(text: str) -> set[str]:
     return set(re.findall(r"%\(\w+\)s|data-field=\"\w+\"", text))
+
+
+# The texts of the code ---------------------------------------------------------------------------
+
+
+def in_language(code: str) -> dict:
+    """What a template's context holds of its reader, for the functions the templates call."""
+    return {"language": LANGUAGES[code]}
+
+
+def test_a_review_flag_reads_in_the_readers_words() -> None:
+    assert describe_flag(in_language("en"), "low-ocr-confidence: pages 2, 5") == "low OCR confidence: pages 2, 5"
+    assert describe_flag(in_language("ur"), "low-ocr-confidence: pages 2, 5") == "OCR پر کم اعتماد: صفحات 2, 5"
+    assert describe_flag(in_language("hi"), "dark-page: page 4") == "पृष्ठ इतना गहरा कि काग़ज़ नहीं दिखता: पृष्ठ 4"
+    # the night's own details stay as they are; a kind without a label reads as it is written
+    assert (describe_flag(in_language("ur"), "conflicting-file-numbers: A/1 (barcode) != A/2 (text)")
+            == "متضاد فائل نمبر: A/1 (barcode) != A/2 (text)")
+    assert describe_flag(in_language("hi"), "some-new-flag") == "some new flag"
+
+
+@pytest.mark.parametrize(("status", "projected", "english", "urdu"), [
+    (Status.DONE, None, "target reached", "ہدف پورا ہو گیا"),
+    (Status.ON_TRACK, dt.date(2027, 3, 30), "1 day before the deadline", "آخری تاریخ سے 1 دن پہلے"),
+    (Status.BEHIND, dt.date(2027, 4, 30), "30 days after the deadline", "آخری تاریخ سے 30 دن بعد"),
+    (Status.BEHIND, None, "no scanning in the last 7 working days", "پچھلے 7 کام کے دنوں میں کوئی اسکیننگ نہیں"),
+])
+def test_the_projection_note_reads_in_the_readers_words(status: Status, projected: dt.date | None, english: str,
+                                                        urdu: str) -> None:
+    figures = SimpleNamespace(status=status, target_files=100, deadline=dt.date(2027, 3, 31), projected_completion=projected)
+    assert projection_note(in_language("en"), figures) == english
+    assert projection_note(in_language("ur"), figures) == urdu
+
+
+def test_log_in_refusals_read_in_the_readers_words(client: TestClient) -> None:
+    refusals = [LoginGate(LoginLimits(max_attempts=0)).refusal("192.0.2.1", "bashir", 0.0),
+                LoginGate(LoginLimits(max_client_attempts=0)).refusal("192.0.2.1", "bashir", 0.0)]
+    assert all(refusal and said_in("ur", refusal) != refusal and said_in("hi", refusal) != refusal for refusal in refusals)
+    client.cookies.set("daftar_language", "ur")
+    wrong = client.post("/login", data={"name": "bashir", "password": "not the password", "next": "/"})
+    assert wrong.status_code == 401 and "غلط نام یا پاس ورڈ۔" in wrong.text and "Wrong name" not in wrong.text
+
+
+def test_flags_and_error_details_read_in_the_readers_words_and_the_api_stays_english(client: TestClient) -> None:
+    log_in(client, "samina")  # a scanner of bijbehara, in Hindi
+    review = client.get("/review/anantnag/bijbehara").text
+    assert '<li data-flag="low-ocr-confidence: pages 1">OCR पर कम भरोसा: पृष्ठ 1</li>' in review
+    refused = client.get("/review/anantnag/kokernag")
+    assert refused.status_code == 403 and "आप anantnag/kokernag की जाँच नहीं कर सकते" in refused.text
+    assert "you may not" not in refused.text
+    form = client.get(f"/records/{file_id(MUTATION)}/correct").text
+    csrf = re.search(r'name="csrf" value="([0-9a-f]+)"', form).group(1)
+    year = client.post(f"/records/{file_id(MUTATION)}/correct", data={"csrf": csrf, "year": "1987x", "reason": "typo"})
+    assert year.status_code == 400 and "वर्ष 1987x कोई संख्या नहीं है" in year.text
+    missing = client.get("/api/files/REV/TSL-05/1991/0999", headers={"Accept-Language": "hi"})
+    assert missing.status_code == 404 and missing.json() == {"detail": "no record file REV/TSL-05/1991/0999"}
+
+
+def test_the_progress_pages_projection_note_reads_in_the_readers_words(client: TestClient) -> None:
+    log_in(client, "dc-anantnag")
+    client.cookies.set("daftar_language", "ur")
+    page = client.get("/progress/anantnag").text
+    notes = re.findall(r"</span>;\s*([^<]+?)</small>", page)
+    english = ("target reached", "no target set", "no scanning in the last", "before the deadline", "after the deadline")
+    assert notes and not [note for note in notes if any(words in note for words in english)], notes
+
+
+def test_an_unexpected_error_is_a_page_of_the_site_in_the_readers_language(home: Path, client: TestClient,
+                                                                          caplog: pytest.LogCaptureFixture) -> None:
+    log_in(client, "bashir")
+    client.cookies.set("daftar_language", "ur")
+    with caplog.at_level(logging.ERROR, logger="web.app"):
+        page = client.get(f"/files/{DAMAGED}")
+    assert page.status_code == 500
+    assert '<html lang="ur" dir="rtl">' in page.text and '<header class="top">' in page.text and 'action="/logout"' in page.text
+    assert "ہماری طرف سے کچھ غلط ہو گیا" in page.text
+    assert "default-src 'self'" in page.headers["content-security-policy"]
+    assert page.headers["x-frame-options"] == "DENY" and page.headers["x-content-type-options"] == "nosniff"
+    assert "Traceback" not in page.text and "JSONDecodeError" not in page.text and str(home) not in page.text
+    # the fault is in the server's log, with its traceback
+    logged = [record for record in caplog.records if record.name == "web.app"]
+    assert logged and f"GET /files/{DAMAGED}" in logged[0].getMessage() and logged[0].exc_info[0].__name__ == "JSONDecodeError"
+    # the API answers in JSON
+    api = client.get(f"/api/files/{DAMAGED}")
+    assert api.status_code == 500 and api.json() == {"detail": "internal error"}
 
 
 # One site -----------------------------------------------------------------------------------------

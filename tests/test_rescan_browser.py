@@ -17,7 +17,7 @@ from store.audit import audit_entries
 from store.users import add_user
 from tests.test_rescan import EMPTY, RESCAN_NUMBER, daftar, drop_rescan, night, tehsil_progress  # noqa: F401 (night: a fixture)
 from tests.test_search_browser import CHROMIUM, browser, served, search  # noqa: F401 (browser: a fixture)
-from tests.web_fixtures import PASSWORD
+from tests.web_fixtures import PASSWORD, browser_tab, log_in_tab
 from web.app import create_app
 
 pytestmark = [
@@ -36,16 +36,9 @@ def server(night, settings: Settings) -> Iterator[str]:
 
 @pytest.fixture
 def page(browser, server: str):  # noqa: F811 (the browser fixture)
-    context = browser.new_context(base_url=server)
-    context.set_default_timeout(15_000)
-    tab = context.new_page()
-    tab.goto("/login")
-    tab.fill("input[name=name]", "samina")
-    tab.fill("input[name=password]", PASSWORD)
-    tab.press("input[name=password]", "Enter")
-    tab.wait_for_url("**/")
-    yield tab
-    context.close()
+    with browser_tab(browser, server) as tab:
+        log_in_tab(tab, "samina")
+        yield tab
 
 
 def name_rescan(page, rescan: str, reason: str) -> None:

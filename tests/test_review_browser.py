@@ -12,7 +12,7 @@ import pytest
 from domain.config import Settings
 from tests.test_corrections import RIGHT, WRONG, review_home
 from tests.test_search_browser import CHROMIUM, browser, served, search  # noqa: F401 (browser: a fixture)
-from tests.web_fixtures import PASSWORD
+from tests.web_fixtures import browser_tab, log_in_tab
 from web.app import create_app
 
 pytestmark = [
@@ -30,19 +30,12 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 @pytest.fixture
 def page(browser, server: str):  # noqa: F811 (the browser fixture)
-    context = browser.new_context(base_url=server)
-    context.set_default_timeout(15_000)
-    tab = context.new_page()
-    yield tab
-    context.close()
+    with browser_tab(browser, server) as tab:
+        yield tab
 
 
 def test_a_scanner_reviews_corrects_and_clears_a_flag_in_the_browser(page) -> None:
-    page.goto("/login")
-    page.fill("input[name=name]", "samina")
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url("**/")
+    log_in_tab(page, "samina")
     # the queue, from the navigation
     page.click("header nav >> text=Review")
     page.click("text=anantnag/bijbehara")
@@ -66,7 +59,7 @@ def test_a_scanner_reviews_corrects_and_clears_a_flag_in_the_browser(page) -> No
     assert RIGHT in page.locator("li.hit").first.inner_text()
     # a flag cleared with its reason
     page.goto(f"/records/{WRONG.replace('/', '_')}/correct")
-    form = page.locator("form.flag-clear", has_text="low-ocr-confidence")
+    form = page.locator("form.flag-clear", has_text="low OCR confidence")
     form.locator("input[name=reason]").fill("page 2 read by eye")
     form.locator("button").click()
     page.wait_for_load_state()

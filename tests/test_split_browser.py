@@ -12,7 +12,7 @@ import pytest
 from domain.config import Settings
 from tests.test_search_browser import CHROMIUM, browser, served, search  # noqa: F401 (browser: a fixture)
 from tests.test_split_join import FIRST_HALF, LABEL, RUN_TOGETHER, SECOND_HALF, split_join_home
-from tests.web_fixtures import PASSWORD
+from tests.web_fixtures import browser_tab, log_in_tab
 from web.app import create_app
 
 pytestmark = [
@@ -30,16 +30,9 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 @pytest.fixture
 def page(browser, server: str):  # noqa: F811 (the browser fixture)
-    context = browser.new_context(base_url=server)
-    context.set_default_timeout(15_000)
-    tab = context.new_page()
-    tab.goto("/login")
-    tab.fill("input[name=name]", "samina")
-    tab.fill("input[name=password]", PASSWORD)
-    tab.press("input[name=password]", "Enter")
-    tab.wait_for_url("**/")
-    yield tab
-    context.close()
+    with browser_tab(browser, server) as tab:
+        log_in_tab(tab, "samina")
+        yield tab
 
 
 def test_a_scanner_splits_a_run_together_file_in_the_browser(page) -> None:

@@ -1,7 +1,8 @@
-"""The command line of the web side: users, tokens, e-Office exports, the audit log."""
+"""The command line of the web side: users, their tokens and languages, e-Office exports, the audit log."""
 
 from __future__ import annotations
 
+import getpass
 import json
 from pathlib import Path
 
@@ -9,7 +10,9 @@ from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
 from cli import app
-from tests.web_fixtures import MUTATION, WebArchive
+from store.audit import audit_entries
+from store.users import list_users
+from tests.web_fixtures import MUTATION, WebArchive, log_in
 from web.app import create_app
 
 runner = CliRunner()
@@ -40,6 +43,30 @@ def test_a_wrong_scope_is_refused_before_asking_for_a_password(web_archive: WebA
     assert result.exit_code == 2
     assert "needs --district" in result.output and "Password" not in result.output
     assert daftar("user", "token", "ghost", "--home", str(web_archive.home)).exit_code == 5
+
+
+def test_a_users_language_is_set_from_the_cli_and_kept_in_the_audit_log(web_archive: WebArchive) -> None:
+    home = str(web_archive.home)
+    # WHEN an administrator gives bashir Urdu pages
+    chosen = daftar("user", "language", "bashir", "ur", "--by", "admin-on-call", "--home", home)
+    assert chosen.exit_code == 0, chosen.output
+    assert "bashir's pages: ur" in chosen.output
+    # THEN bashir's pages are Urdu, whatever the browser asks for
+    with TestClient(create_app(web_archive.home, web_archive.settings), follow_redirects=False) as client:
+        log_in(client, "bashir")
+        assert '<html lang="ur" dir="rtl">' in client.get("/", headers={"Accept-Language": "hi"}).text
+    # WHEN it is given back to the browser, THEN bashir has no language of his own
+    assert daftar("user", "language", "bashir", "browser", "--home", home).exit_code == 0
+    assert {user.name: user.language for user in list_users(web_archive.home)}["bashir"] is None
+    # AND both changes are in the audit log, with who made them
+    assert [(e.user, e.action, e.file_number, e.via) for e in audit_entries(web_archive.home) if e.action == "user-language"] == [
+        (getpass.getuser(), "user-language", "bashir", "cli"), ("admin-on-call", "user-language", "bashir", "cli")]
+    # AND an unknown user or language is refused, saying which, and changes nothing
+    ghost = daftar("user", "language", "ghost", "ur", "--home", home)
+    assert ghost.exit_code == 5 and "no user 'ghost'" in ghost.output
+    french = daftar("user", "language", "bashir", "fr", "--home", home)
+    assert french.exit_code == 2 and "'fr' is not one of 'en', 'ur', 'hi', 'browser'" in french.output
+    assert len([e for e in audit_entries(web_archive.home) if e.action == "user-language"]) == 2
 
 
 def test_link_eoffice_reports_what_is_not_archived(web_archive: WebArchive, tmp_path: Path) -> None:

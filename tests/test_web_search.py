@@ -193,7 +193,7 @@ def test_record_file_page_shows_metadata_thumbnails_pdf_and_flags(app_client: Te
     assert f'<h1 class="number">{COURT_CASE} <span class="badge">restricted</span>' in html
     assert "<dt>Record type</dt><dd>court-case</dd>" in html and "<dt>Year</dt><dd>1991</dd>" in html
     assert "<dt>Number read from</dt><dd>barcode" in html
-    assert "<li>blank-pages</li>" in html  # quality flag: the blank back page
+    assert '<li data-flag="blank-pages">blank pages</li>' in html  # quality flag: the blank back page
     assert 'href="/records/REV_TSL-05_1991_0113/pdf"' in html
     assert 'href="/records/REV_TSL-05_1991_0113/pdf?download=1"' in html
     thumbs = re.findall(r'src="(/records/REV_TSL-05_1991_0113/images/thumb/\d+)"', html)

@@ -11,6 +11,10 @@ for the security tests the way the batch writes its output (`store.archive.write
 catalog, the index), with a small real PDF. `archive_record` does the same for tests that need a
 file arriving after the batch.
 
+For the browser tests (`browser` and `served()` are in tests/test_search_browser.py):
+`browser_tab` opens a fresh browser (its own cookies) on the served app, `log_in_tab` signs in
+with the log-in form as a person does.
+
 Registered for the whole suite by `pytest_plugins` in tests/conftest.py.
 """
 
@@ -22,6 +26,7 @@ import shutil
 import tempfile
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -173,3 +178,24 @@ def app_client(web_archive: WebArchive) -> Iterator[TestClient]:
 def log_in(client: TestClient, name: str, password: str = PASSWORD) -> None:
     response = client.post("/login", data={"name": name, "password": password, "next": "/"})
     assert response.status_code == 303, response.text
+
+
+@contextmanager
+def browser_tab(browser, base_url: str, **options) -> Iterator:
+    """A tab of a fresh browser context (no cookies yet) on the served app; `options` for the
+    context (a `locale`, say)."""
+    context = browser.new_context(base_url=base_url, **options)
+    context.set_default_timeout(15_000)
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
+
+
+def log_in_tab(tab, name: str, password: str = PASSWORD) -> None:
+    """Sign in with the log-in form, as a person does; on the search page it leads to."""
+    tab.goto("/login")
+    tab.fill("input[name=name]", name)
+    tab.fill("input[name=password]", password)
+    tab.press("input[name=password]", "Enter")
+    tab.wait_for_url("**/")

@@ -27,10 +27,11 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from fastapi import APIRouter, FastAPI, Form, HTTPException, Request
+from fastapi import APIRouter, FastAPI, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
-from web.i18n import LANGUAGE_COOKIE, LANGUAGES
+from domain.translatable import N_
+from web.i18n import LANGUAGE_COOKIE, LANGUAGES, PageError
 from web.login_limits import LoginGate, LoginLimits, client_key
 from web.session import SESSION_COOKIE, csrf_token, current_user
 from web.templating import render
@@ -107,7 +108,7 @@ def login(request: Request, name: str = Form(""), password: str = Form(""), next
     user = app.state.stores.users().check_password(name, password)
     if user is None:
         gate.failed(client, name, now)
-        return render(request, "login.html", {"next": target, "name": name[:64], "error": "wrong-password"}, 401)
+        return render(request, "login.html", {"next": target, "name": name[:64], "error": N_("Wrong name or password.")}, 401)
     gate.succeeded(client, name)
     session_id = app.state.stores.users().open_session(user.name, app.state.secret_key, app.state.session_policy.lifetime, now)
     response = RedirectResponse(target, status_code=303)
@@ -121,7 +122,7 @@ def logout(request: Request, csrf: str = Form("")) -> Response:
     session_id = request.cookies.get(SESSION_COOKIE)
     if session_id:
         if not hmac.compare_digest(csrf, csrf_token(request)):
-            raise HTTPException(403, "log-out form expired; reload the page")
+            raise PageError(403, N_("log-out form expired; reload the page"))
         request.app.state.stores.users().close_session(session_id, request.app.state.secret_key)
     response = RedirectResponse("/login", status_code=303)
     response.delete_cookie(SESSION_COOKIE, path="/")
@@ -133,11 +134,11 @@ def choose_language(request: Request, language: str = Form(""), next: str = Form
     """The pages' language: kept with the signed-in user (every browser they log in from), and
     for this browser in a cookie (the log-in page, before anyone is signed in)."""
     if language not in LANGUAGES:
-        raise HTTPException(400, "no such language")
+        raise PageError(400, N_("no such language"))
     user = current_user(request)
     if user is not None:
         if not hmac.compare_digest(csrf, csrf_token(request)):
-            raise HTTPException(403, "this form has expired; reload the page")
+            raise PageError(403, N_("this form has expired; reload the page"))
         request.app.state.stores.users().set_language(user.name, language)
     response = RedirectResponse(safe_next(next), status_code=303)
     response.set_cookie(LANGUAGE_COOKIE, language, max_age=LANGUAGE_COOKIE_DAYS * 86400, httponly=True, samesite="lax",

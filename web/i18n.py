@@ -6,22 +6,29 @@ Which language a page speaks: the signed-in user's own choice (stored with the u
 browser's choice (the same buttons before log-in, kept in a cookie), else its Accept-Language,
 else English.
 
+What a page says comes from its template (`_()`), or from the code: a text marked with `N_()`
+where it is written (an HTTP error's detail, a log-in refusal, a review flag's label in
+`pipeline.progress.rules`) is English there, and translated by its msgid when a page shows it
+(`Said`, `PageError`, the `say` filter of `web.templating`). Values put into a text (a tehsil's
+name, a typed year) are record data: shown as they are, never translated.
+
 The catalogs are compiled in memory when first used: the `.po` files are the only source, so
-there is no compiled `.mo` to go stale. `scripts/translations.sh` extracts the pages' strings
-and merges them into the catalogs (see its header).
+there is no compiled `.mo` to go stale. `scripts/translations.sh` extracts the strings of the
+templates and of the code and merges them into the catalogs (see its header).
 """
 
 from __future__ import annotations
 
 import functools
 import io
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import NullTranslations, Translations
-from fastapi import Request
+from fastapi import HTTPException, Request
 
 from store.users import User
 
@@ -52,6 +59,40 @@ def translations(code: str) -> NullTranslations:
     write_mo(compiled, catalog)
     compiled.seek(0)
     return Translations(compiled)
+
+
+
+@dataclass(frozen=True)
+class Said:
+    """A text of the code for a person: its msgid (marked with `N_`) and its placeholders' values."""
+
+    message: str
+    values: Mapping[str, object] = field(default_factory=dict)
+
+    def __str__(self) -> str:
+        """In English: the JSON API's words, the logs'."""
+        return self.message % self.values if self.values else self.message
+
+    def in_language(self, code: str) -> str:
+        text = translations(code).gettext(self.message)
+        return text % self.values if self.values else text
+
+
+def said_in(code: str, text: Said | str | None) -> str:
+    """A text of the code in language `code`: a `Said` translated; a plain text by its msgid when
+    the catalogs have it (a log-in refusal), else as it is (an error another layer wrote)."""
+    if isinstance(text, Said):
+        return text.in_language(code)
+    return translations(code).gettext(text) if text else ""
+
+
+class PageError(HTTPException):
+    """An HTTP error a person reads: its `detail` is the English (the JSON API's), the error page
+    says it in the reader's language. `values` fill the placeholders of `message`."""
+
+    def __init__(self, status_code: int, message: str, headers: dict[str, str] | None = None, **values: object):
+        self.said = Said(message, values)
+        super().__init__(status_code, str(self.said), headers)
 
 
 def page_language(request: Request, user: User | None) -> Language:

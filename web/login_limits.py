@@ -21,6 +21,8 @@ from collections import OrderedDict, deque
 from collections.abc import Hashable
 from dataclasses import dataclass
 
+from domain.translatable import N_
+
 
 @dataclass(frozen=True)
 class LoginLimits:
@@ -82,16 +84,17 @@ class LoginGate:
         self._attempts = _Window(limits.attempt_window, 1)  # everyone
 
     def refusal(self, client: str, name: str, now: float) -> str | None:
-        """Why this attempt must wait, in words for the log-in form; None lets it through (and counts it)."""
+        """Why this attempt must wait, in English words for the log-in form (which translates them); None
+        lets it through (and counts it)."""
         limits, name = self.limits, name[:64]  # a name is at most 64 characters: a longer one is no one's
         with self._lock:
             if (self._failures.count((client, name), now) >= limits.max_failures
                     or self._name_failures.count(name, now) >= limits.max_name_failures):
-                return "Too many wrong passwords. Wait a few minutes and try again."
+                return N_("Too many wrong passwords. Wait a few minutes and try again.")
             if self._client_attempts.count(client, now) >= limits.max_client_attempts:
-                return "Too many log-ins from this computer. Wait a minute and try again."
+                return N_("Too many log-ins from this computer. Wait a minute and try again.")
             if self._attempts.count(None, now) >= limits.max_attempts:
-                return "Too many log-ins at once. Wait a minute and try again."
+                return N_("Too many log-ins at once. Wait a minute and try again.")
             self._client_attempts.add(client, now)
             self._attempts.add(None, now)
             return None

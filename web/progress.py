@@ -20,14 +20,16 @@ from contextlib import closing
 from pathlib import Path
 from urllib.parse import quote
 
-from fastapi import APIRouter, HTTPException, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
 from domain.config import Settings
+from domain.translatable import N_
 from pipeline.progress import DistrictProgress, district_progress, progress_csv, quarantined_sources
 from store.access import may_see
 from store.catalog import Catalog, CatalogedFile
 from store.users import User
+from web.i18n import PageError
 from web.session import require_user
 from web.templating import render
 
@@ -106,7 +108,7 @@ def progress_district(request: Request, district: str) -> HTMLResponse:
     districts = _progress(request, district)
     if not districts:
         # Unknown and not-permitted look the same: a user learns nothing about districts not theirs.
-        raise HTTPException(status_code=404, detail="no such district")
+        raise PageError(404, N_("no such district"))
     viewer = _viewer(request)
     with closing(Catalog.open(_home(request))) as catalog:
         detail = {

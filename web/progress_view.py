@@ -1,6 +1,6 @@
 """What the progress dashboard's templates draw and say: the pages-per-night chart's geometry and
-the figures in words. Registered as filters and globals of the one environment in
-`web.templating`; the routes are in `web.progress`."""
+the figures and review flags in words, in the reader's language. Registered as filters and globals
+of the one environment in `web.templating`; the routes are in `web.progress`."""
 
 from __future__ import annotations
 
@@ -9,18 +9,22 @@ import re
 from dataclasses import dataclass
 from pathlib import PurePath
 
+from babel.support import NullTranslations
+from jinja2 import pass_context
+
 from pipeline.progress import (
     AT_RISK_SHARE,
+    FLAG_LABELS,
     LONG_DAYS,
     RECENT_DAYS,
     DistrictProgress,
     Night,
     Status,
     TehsilProgress,
-    describe_flag,
     format_percent,
     is_working_day,
 )
+from web.i18n import translations
 
 CHART_DAYS = 35  # calendar days shown in the pages-per-night chart: five weeks
 
@@ -120,18 +124,44 @@ STATUS_SYMBOLS = {
 }
 
 
-def projection_note(progress: TehsilProgress | DistrictProgress) -> str:
+def words_of(context) -> NullTranslations:
+    """The catalog of the page being rendered (its reader's language)."""
+    return translations(context["language"].code)
+
+
+@pass_context
+def projection_note(context, progress: TehsilProgress | DistrictProgress) -> str:
     """The projected date against the deadline, in words."""
+    words = words_of(context)
     if progress.status is Status.DONE:
-        return "target reached"
+        return words.gettext("target reached")
     if not progress.target_files or progress.deadline is None:
-        return "no target set"
+        return words.gettext("no target set")
     if progress.projected_completion is None:
-        return f"no scanning in the last {RECENT_DAYS} working days"
+        return words.gettext("no scanning in the last %(days)s working days") % {"days": RECENT_DAYS}
     slack = (progress.deadline - progress.projected_completion).days
     if slack >= 0:
-        return f"{slack} days before the deadline"
-    return f"{-slack} days after the deadline"
+        return words.ngettext("%(days)s day before the deadline", "%(days)s days before the deadline", slack) % {
+            "days": number(slack)}
+    return words.ngettext("%(days)s day after the deadline", "%(days)s days after the deadline", -slack) % {
+        "days": number(-slack)}
+
+
+# "pages 2, 5" and "page 3" in a flag's details; the rest of them is the night's own words
+_FLAG_PAGES = re.compile(r"^(pages?) (\d[\d, -]*\d|\d)(?=$|[:;,. ])")
+
+
+@pass_context
+def describe_flag(context, flag: str) -> str:
+    """A review flag in the reader's words, details kept: "low OCR confidence: pages 2, 5"; the
+    label of its kind from `pipeline.progress.FLAG_LABELS`, a kind without one as it is written."""
+    words = words_of(context)
+    kind, _, details = (part.strip() for part in flag.partition(":"))
+    label = words.gettext(FLAG_LABELS[kind]) if kind in FLAG_LABELS else kind.replace("-", " ")
+    if pages := _FLAG_PAGES.match(details):
+        said = words.gettext("page %(page)s") if pages[1] == "page" else words.gettext("pages %(pages)s")
+        details = said % {"page": pages[2], "pages": pages[2]} + details[pages.end():]
+    return f"{label}: {details}" if details else label
 
 
 def number(value: int | None) -> str:

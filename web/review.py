@@ -21,10 +21,11 @@ from contextlib import closing
 from pathlib import Path
 from urllib.parse import quote
 
-from fastapi import APIRouter, Depends, Form, HTTPException, Request
+from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from domain.errors import NotFound, UsageError
+from domain.translatable import N_
 from night.corrections import Correction, clear_flag, correct, find_record_file
 from night.rescan import batch_entry, requeue, rescan_entry
 from night.review import flagged_page, review_places, review_queue
@@ -32,6 +33,7 @@ from night.split_join import join, split
 from store.catalog import Catalog, CatalogedFile
 from store.users import User
 from web.archived import row_by_file_id
+from web.i18n import PageError, Said
 from web.session import csrf_token, require_user
 from web.stores import stores_of
 from web.templating import file_url, render
@@ -47,7 +49,7 @@ def may_review(user: User) -> bool:
 @router.get("/review")
 def review_overview(request: Request, user: User = Depends(require_user)) -> Response:
     if not may_review(user):
-        raise HTTPException(403, "reviewing and correcting is for the scanning team (role scanner)")
+        raise PageError(403, N_("reviewing and correcting is for the scanning team (role scanner)"))
     stores = stores_of(request)
     with closing(Catalog.open(stores.home)) as catalog:
         queues = [review_queue(catalog, d, t) for d, t in review_places(catalog, stores.settings) if user.may_correct(d, t)]
@@ -57,7 +59,7 @@ def review_overview(request: Request, user: User = Depends(require_user)) -> Res
 @router.get("/review/{district}/{tehsil}")
 def review_tehsil(district: str, tehsil: str, request: Request, user: User = Depends(require_user)) -> Response:
     if not user.may_correct(district, tehsil):
-        raise HTTPException(403, f"you may not review {district}/{tehsil}")
+        raise PageError(403, N_("you may not review %(place)s"), place=f"{district}/{tehsil}")
     return _review_page(request, district, tehsil)
 
 
@@ -66,7 +68,7 @@ def requeue_post(district: str, tehsil: str, request: Request, user: User = Depe
                  entry: str = Form(""), rescan: str = Form(""), reason: str = Form("")) -> Response:
     """Name a re-scan, already in a batch folder of the tehsil, for a quarantined scan (`night.rescan`)."""
     if not user.may_correct(district, tehsil):
-        raise HTTPException(403, f"you may not review {district}/{tehsil}")
+        raise PageError(403, N_("you may not review %(place)s"), place=f"{district}/{tehsil}")
     _check_csrf(request, csrf)
     try:
         requeue(stores_of(request).home, user.name, entry, Path(rescan.strip()), reason, via="web",
@@ -102,9 +104,9 @@ def correction_post(file_id: str, request: Request, user: User = Depends(require
     _check_csrf(request, csrf)
     typed = {"file_number": file_number.strip(), "title": title.strip(), "record_type": record_type.strip(),
              "year": year.strip()}
+    if typed["year"] and not typed["year"].isdigit():
+        return _form(request, row, Said(N_("the year %(year)s is not a number"), {"year": typed["year"]}), typed, reason)
     try:
-        if typed["year"] and not typed["year"].isdigit():
-            raise UsageError(f"year {typed['year']!r} is not a number")
         wanted = Correction(
             file_number=typed["file_number"] if typed["file_number"] and typed["file_number"] != row.file_number else None,
             title=typed["title"] if typed["title"] and typed["title"] != (row.title or "") else None,
@@ -142,13 +144,13 @@ def split_post(file_id: str, request: Request, user: User = Depends(require_user
     row = _correctable(request, user, file_id)
     _check_csrf(request, csrf)
     stores = stores_of(request)
+    if not page.isdigit():
+        return _split_form(request, row, 2, file_number, reason, Said(N_("choose the first page of the new record file")))
     try:
-        if not page.isdigit():
-            raise UsageError("choose the first page of the new record file")
         done = split(stores.home, stores.settings, user.name, row.file_id, int(page), reason, file_number or None,
                      via="web", client=_client(request))
     except UsageError as error:
-        return _split_form(request, row, int(page) if page.isdigit() else 2, file_number, reason, str(error))
+        return _split_form(request, row, int(page), file_number, reason, str(error))
     return RedirectResponse(file_url(done.files[1].file_number), status_code=303)
 
 
@@ -166,9 +168,9 @@ def join_post(file_id: str, request: Request, user: User = Depends(require_user)
     try:
         other = find_record_file(stores.catalog(), stores.settings, second)
     except NotFound:
-        return _join_form(request, row, second, reason, f"no record file {second!r}")
+        return _join_form(request, row, second, reason, Said(N_("there is no record file %(number)s"), {"number": second}))
     if not user.may_correct(other.district, other.tehsil):
-        raise HTTPException(403, f"you may not change the record files of {other.district}/{other.tehsil}")
+        raise PageError(403, N_("you may not change the record files of %(place)s"), place=f"{other.district}/{other.tehsil}")
     try:
         join(stores.home, stores.settings, user.name, row.file_id, other.file_id, reason, via="web", client=_client(request))
     except UsageError as error:
@@ -177,14 +179,14 @@ def join_post(file_id: str, request: Request, user: User = Depends(require_user)
 
 
 def _split_form(request: Request, row: CatalogedFile, page: int, file_number: str = "", reason: str = "",
-                error: str | None = None) -> Response:
+                error: Said | str | None = None) -> Response:
     return render(request, "split.html", {
         "row": row, "page": page, "file_number": file_number, "reason": reason, "error": error,
         "history": stores_of(request).catalog().corrections(row.file_id)}, status_code=400 if error else 200)
 
 
 def _join_form(request: Request, row: CatalogedFile, second: str = "", reason: str = "",
-               error: str | None = None) -> Response:
+               error: Said | str | None = None) -> Response:
     """The join form: the other record files of the batch are the ones to choose from."""
     catalog = stores_of(request).catalog()
     batch_files = [other for other in catalog.record_files(row.district, row.tehsil)
@@ -198,13 +200,13 @@ def _correctable(request: Request, user: User, file_id: str) -> CatalogedFile:
     """The record file if this user may correct it; 404 if there is none, 403 if it is not theirs."""
     row = row_by_file_id(stores_of(request).catalog(), file_id)
     if row is None:
-        raise HTTPException(404, "no such record file")
+        raise PageError(404, N_("no such record file"))
     if not user.may_correct(row.district, row.tehsil):
-        raise HTTPException(403, f"you may not correct the record files of {row.district}/{row.tehsil}")
+        raise PageError(403, N_("you may not correct the record files of %(place)s"), place=f"{row.district}/{row.tehsil}")
     return row
 
 
-def _form(request: Request, row: CatalogedFile, error: str | None = None, typed: dict | None = None,
+def _form(request: Request, row: CatalogedFile, error: Said | str | None = None, typed: dict | None = None,
           reason: str = "") -> Response:
     stores = stores_of(request)
     district = stores.settings.district(row.district)
@@ -219,7 +221,7 @@ def _form(request: Request, row: CatalogedFile, error: str | None = None, typed:
 
 def _check_csrf(request: Request, csrf: str) -> None:
     if not hmac.compare_digest(csrf, csrf_token(request)):
-        raise HTTPException(403, "this form has expired; reload the page")
+        raise PageError(403, N_("this form has expired; reload the page"))
 
 
 def _client(request: Request) -> str | None:

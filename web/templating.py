@@ -3,8 +3,10 @@ dashboard's filters, gettext) and `render`, which every page goes through for it
 and its language (`web.i18n`).
 
 The templates are written in English and mark their text with `_()`, `ngettext()` or `{% trans %}`;
-each page is rendered with the catalog of its reader's language. Record data (file numbers, titles,
-OCR text, names of places) is shown as it is, never translated.
+each page is rendered with the catalog of its reader's language. A text that comes from the code
+(an error, a log-in refusal) is shown with `|say` (`web.i18n.said_in`), never through `_()`, whose
+result is markup. Record data (file numbers, titles, OCR text, names of places) is shown as it is,
+never translated.
 
 OCR text is untrusted: a scanned page can say `<script>`. Every value is escaped by Jinja2; the
 one place that builds markup, `highlight`, escapes the text first and only then adds `<mark>`.
@@ -23,8 +25,9 @@ from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, pass_context
 from markupsafe import Markup, escape
 
+from domain.translatable import N_
 from web import progress_view
-from web.i18n import LANGUAGES, page_language, translations
+from web.i18n import LANGUAGES, Said, page_language, said_in, translations
 from web.session import csrf_token, current_user
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -34,6 +37,14 @@ CONTENT_SECURITY_POLICY = (
     "default-src 'self'; img-src 'self'; style-src 'self'; script-src 'self'; object-src 'none'; "
     "base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 )
+
+# The users' roles (store.users.ROLES), in words
+ROLE_NAMES = {"keeper": N_("record keeper"), "scanner": N_("scanning team"), "dc": N_("Deputy Commissioner"),
+              "admin": N_("administrator")}
+# Where the night found a file number (domain.model.FileNumberSource), in words
+NUMBER_SOURCES = {"barcode": N_("barcode"), "manifest": N_("the batch manifest"), "folder": N_("the folder name"),
+                  "text": N_("the text of the pages"), "provisional": N_("nowhere (a provisional number)"),
+                  "correction": N_("a person's correction")}
 
 _MARKED = re.compile(r"\[\[(.*?)\]\]", re.DOTALL)
 
@@ -80,6 +91,24 @@ def _ngettext(context, singular: str, plural: str, count: int) -> str:
 
 
 @pass_context
+def say(context, text: Said | str | None) -> str:
+    """A text of the code in the reader's language (plain text: Jinja2 escapes it)."""
+    return said_in(context["language"].code, text)
+
+
+@pass_context
+def role_name(context, role: str) -> str:
+    """A user's role in the reader's words."""
+    return say(context, ROLE_NAMES.get(role, role))
+
+
+@pass_context
+def number_source(context, source: str | None) -> str:
+    """Where the night found a record file's number, in the reader's words."""
+    return say(context, NUMBER_SOURCES.get(source or "", source))
+
+
+@pass_context
 def local_date(context, value: dt.date | None) -> str:
     """A date as its reader writes it ("2 Dec 2026", "2 دسمبر 2026", "2 दिस॰ 2026"); "–" for none."""
     return format_date(value, "d MMM y", locale=context["language"].code) if value else "–"
@@ -91,7 +120,8 @@ def _environment() -> Environment:
     # newstyle: `_("%(n)s pages", n=...)` escapes its values and fails loudly on a missing one
     env.install_gettext_callables(_gettext, _ngettext, newstyle=True)
     env.filters.update(highlight=highlight, file_url=file_url, api_file_url=api_file_url, eoffice_url=eoffice_url,
-                       plain_snippet=plain_snippet, local_date=local_date, **progress_view.FILTERS)
+                       plain_snippet=plain_snippet, local_date=local_date, say=say,
+                       number_source=number_source, role_name=role_name, **progress_view.FILTERS)
     env.globals.update(progress_view.GLOBALS)
     return env
 

@@ -11,6 +11,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
+from domain.translatable import N_
+
 WORKING_WEEKDAYS = frozenset({0, 1, 2, 3, 4, 5})  # Monday..Saturday (date.weekday())
 NIGHT_CUTOFF_HOUR = 12  # output processed before this hour belongs to the previous scanning day
 RECENT_DAYS = 7  # working days behind the current pace
@@ -37,19 +39,25 @@ class Status(StrEnum):
 # From worst to best: a district shows the first of these any of its tehsils has.
 STATUS_SEVERITY = [Status.BEHIND, Status.AT_RISK, Status.NOT_STARTED, Status.ON_TRACK, Status.DONE, Status.NO_TARGET]
 
+
+
 # What each kind of review flag means, for people. A flag is its kind, optionally followed by a
 # colon and details ("low-ocr-confidence: pages 2, 5"); flags are counted by kind.
 FLAG_LABELS = {
-    "no-file-number": "no file number found",
-    "conflicting-file-numbers": "conflicting file numbers",
-    "file-number-from-text-only": "file number read from the text only",
-    "file-number-pattern-unconfigured": "file number read with no pattern configured",
-    "file-number-unmatched": "file number matches no configured pattern",
-    "duplicate-file-number": "file number used twice",
-    "low-ocr-confidence": "low OCR confidence",
-    "text-layer-missing": "pages without text",
-    "blank-pages": "blank pages",
-    "dark-page": "page too dark to see the paper",
+    "no-file-number": N_("no file number found"),
+    "conflicting-file-numbers": N_("conflicting file numbers"),
+    "file-number-from-text-only": N_("file number read from the text only"),
+    "file-number-pattern-unconfigured": N_("file number read with no pattern configured"),
+    "file-number-unmatched": N_("file number matches no configured pattern"),
+    "duplicate-file-number": N_("file number used twice"),
+    "low-ocr-confidence": N_("low OCR confidence"),
+    "text-layer-missing": N_("pages without text"),
+    "no-text": N_("no text read"),
+    "ocr-failed": N_("OCR failed"),
+    "blank-pages": N_("blank pages"),
+    "dark-page": N_("page too dark to see the paper"),
+    "uncertain-cleaning": N_("page cleaning uncertain"),
+    "not-pdfa": N_("archival PDF not PDF/A"),
 }
 
 
