@@ -86,7 +86,7 @@ def measure(kind: str | None, pages: int, file_pages: int, languages: str, folde
         batch.mkdir(parents=True)
     else:
         write_kind(kind, batch, pages, file_pages)
-    return daftar_run_inbox(inbox, languages, folder)[1]
+    return daftar_run_inbox(inbox, languages, folder).cpu
 
 
 def plan(per_page: dict[str, float], mix: dict[str, float]) -> None:

@@ -20,6 +20,7 @@ import time
 from collections import deque
 from collections.abc import Iterator
 from concurrent.futures import Future, wait
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -83,10 +84,20 @@ class Draft:
     born_digital_pdf: Path | None = None
     born_digital_info: dict[str, str] = field(default_factory=dict)  # its own document info (/Creator...)
     alto: list[Path | None] = field(default_factory=list)  # each page's ALTO, None where it has none
+    # Seconds by step: CPU-seconds of daftar's own work in this thread (what programs it starts are
+    # not in them), and `ocr`, the wall seconds of Tesseract's runs. bench/throughput.py reads them.
     timings: dict[str, float] = field(default_factory=dict)
 
     def time(self, step: str, seconds: float) -> None:
         self.timings[step] = round(self.timings.get(step, 0.0) + seconds, 3)
+
+    @contextmanager
+    def step(self, name: str) -> Iterator[None]:
+        started = time.thread_time()
+        try:
+            yield
+        finally:
+            self.time(name, time.thread_time() - started)
 
 
 class _PartlyRead(Exception):
@@ -197,11 +208,10 @@ class StackProcessor:
         if self.draft.pages:
             self._start_new_draft()
         draft = self.draft
-        started = time.perf_counter()
         out = self.work / f"born-digital-{len(self.drafts)}.pdf"
-        draft.born_digital_info = archival_pdf.born_digital_copy(source.path, out)
+        with draft.step("archive_pdf"):
+            draft.born_digital_info = archival_pdf.born_digital_copy(source.path, out)
         draft.born_digital_pdf = out
-        draft.time("archive_pdf", time.perf_counter() - started)
         for index, text in enumerate(texts):
             draft.pages.append(PageRecord(number=len(draft.pages) + 1, source=self._relative(source), source_page=index + 1,
                                           born_digital=True, text=text))
@@ -209,12 +219,10 @@ class StackProcessor:
 
     def _read_page(self, source: SourceFile, index: int, image: np.ndarray, dpi: int, scan: Scan) -> None:
         draft = self.draft
-        started = time.perf_counter()
-        cleaned = clean_page(image, dpi, self.settings.cleaning, self.languages)
-        draft.time("clean", time.perf_counter() - started)
-        started = time.perf_counter()
-        barcodes = read_barcodes(cleaned.image)
-        draft.time("barcodes", time.perf_counter() - started)
+        with draft.step("clean"):
+            cleaned = clean_page(image, dpi, self.settings.cleaning, self.languages)
+        with draft.step("barcodes"):
+            barcodes = read_barcodes(cleaned.image)
         barcode_dicts = [{"value": b.value, "symbology": b.symbology, "box": list(b.box), "decoder": b.decoder} for b in barcodes]
         if any(is_separator(b.value, self.district.separator_pattern) for b in barcodes):
             self._start_new_draft()
@@ -233,15 +241,18 @@ class StackProcessor:
         draft.pages.append(page)
         draft.barcodes.extend(barcodes)
         base = self.work / f"page-{len(self.drafts):03d}-{page.number:05d}"
-        image_path, image_dpi = write_archived_page(base, scan, image, dpi, cleaned)
+        with draft.step("page_images"):
+            image_path, image_dpi = write_archived_page(base, scan, image, dpi, cleaned)
         future, ocr_path = None, base.with_name(base.name + "-ocr.jpg")
         if not cleaned.blank:
             languages = languages_for_page(cleaned.script, self.languages)
             page.language = "+".join(languages)
             draft.languages.update(languages)
-            # Tesseract's layout analysis takes a label's bars for a picture and drops the text around it
-            write_jpeg(ocr_path, without_barcodes(cleaned.image, barcodes, dpi) if barcodes else cleaned.image, JPEG_QUALITY)
-            models = urdu_model.models_for_page(read_with(languages, self.settings.ocr.models), cleaned.image)
+            with draft.step("page_images"):
+                # Tesseract's layout analysis takes a label's bars for a picture and drops the text around it
+                write_jpeg(ocr_path, without_barcodes(cleaned.image, barcodes, dpi) if barcodes else cleaned.image, JPEG_QUALITY)
+            with draft.step("model_choice"):
+                models = urdu_model.models_for_page(read_with(languages, self.settings.ocr.models), cleaned.image)
             self.read_ahead.acquire()
             future = self.tesseract.submit(ocr.ocr_page, ocr_path, models, self._segmentation(cleaned),
                                            dpi, self.settings.ocr.tesseract_timeout)
@@ -281,24 +292,22 @@ class StackProcessor:
                 if result.alto:
                     alto.describe_source(result.alto, item.page.source, item.page.source_page)
             draft.alto.append(result.alto if result else None)
-            started = time.perf_counter()
-            draft.pdf.add(item.image, item.image_dpi, result.text_layer if result else None)
-            draft.time("assemble", time.perf_counter() - started)
+            with draft.step("assemble"):
+                draft.pdf.add(item.image, item.image_dpi, result.text_layer if result else None)
             item.image.unlink(missing_ok=True)
             item.ocr_image.unlink(missing_ok=True)
 
     def _final_pdf(self, draft: Draft, record: RecordFile) -> Path:
         """The archived PDF, PDF/A-2u or -2b with the record's metadata, or flagged `not-pdfa` with why."""
-        started = time.perf_counter()
         out = self.work / f"{record.file_id}.pdf"
         scanned_at = self._scanned_at(record)
-        if draft.born_digital_pdf:
-            failure = archival_pdf.finish_born_digital(draft.born_digital_pdf, draft.born_digital_info, record, scanned_at, out)
-        else:
-            failure = draft.pdf.finish(out, record, scanned_at)
+        with draft.step("pdfa"):
+            if draft.born_digital_pdf:
+                failure = archival_pdf.finish_born_digital(draft.born_digital_pdf, draft.born_digital_info, record, scanned_at, out)
+            else:
+                failure = draft.pdf.finish(out, record, scanned_at)
         if failure:
             record.flags = sorted({*record.flags, f"not-pdfa: {failure}"})
-        draft.time("pdfa", time.perf_counter() - started)
         return out
 
     def _scanned_at(self, record: RecordFile) -> dt.datetime:
@@ -310,13 +319,13 @@ class StackProcessor:
     def _check_text_layer(self, record: RecordFile, pdf: Path) -> None:
         """Read the archival PDF back with pdfplumber: the first and last pages that have text
         must carry it in their text layer (all pages cost ~80 ms each, 4% of the OCR)."""
-        started = time.perf_counter()
+        started = time.thread_time()
         with_text = [page.number for page in record.pages if page.text.strip()]
         expected = sorted({with_text[0], with_text[-1]}) if with_text else []
         missing = archival_pdf.pages_without_text_layer(pdf, expected) if expected else []
         if missing:
             record.flags = sorted({*record.flags, f"text-layer-missing: pages {', '.join(map(str, missing))}"})
-        record.timings["verify"] = round(time.perf_counter() - started, 3)
+        record.timings["verify"] = round(time.thread_time() - started, 3)
 
     # the record file --------------------------------------------------------------------------
 
