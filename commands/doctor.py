@@ -17,10 +17,11 @@ Check = tuple[str, bool, str]  # what was checked, whether it passed, what was f
 
 
 def doctor(home: HomeOption = None) -> None:
-    """Check the installation: Tesseract and its languages, the Urdu Nastaliq model, Ghostscript, zbar, OCRmyPDF, the index."""
+    """Check the installation: Tesseract and its languages, the Urdu Nastaliq model, Ghostscript, zbar, OCRmyPDF,
+    the database of the catalog and users, the index."""
     settings = load_settings()
     checks = [*_tesseract_checks(settings), _nastaliq_check(), _ghostscript_check(), _pdftoppm_check(), _zbar_check(),
-              _ocrmypdf_check(), _index_check(home_dir(home), settings)]
+              _ocrmypdf_check(), _database_check(home_dir(home)), _index_check(home_dir(home), settings)]
     table = new_table("daftar doctor", ("check", "ok", "detail"))
     for name, ok, detail in checks:
         add_row(table, name, Text("ok", style="green") if ok else Text("FAIL", style="red"), detail)
@@ -83,6 +84,12 @@ def _ocrmypdf_check() -> Check:
         return "ocrmypdf", False, str(error)
 
 
+def _database_check(home: Path) -> Check:
+    from store.database import stores_check
+
+    return ("database", *stores_check(home))  # of the catalog, users, audit log and e-Office links
+
+
 def _index_check(home: Path, settings: Settings) -> Check:
     from indexers import open_index
 
@@ -90,7 +97,8 @@ def _index_check(home: Path, settings: Settings) -> Check:
     try:
         index = open_index(home, settings)
         try:
-            return name, True, f"{index.count()} record files"
+            health = index.health()
+            return name, health.ok, health.detail
         finally:
             index.close()
     except (IndexUnavailable, OSError) as error:

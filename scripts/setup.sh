@@ -12,6 +12,7 @@ packages=(
   fonts-sil-awami-nastaliq fonts-nafees fonts-paktype fonts-hosny-amiri fonts-sil-scheherazade curl  # scripts/nastaliq, bench/nastaliq.py
   chromium                                                               # browser tests
   maven openjdk-17-jre-headless                                          # veraPDF (scripts/verapdf.sh)
+  postgresql                                                             # the stores beyond one machine (scripts/postgres.sh)
   python3-venv
 )
 missing=()

@@ -1,8 +1,9 @@
 """The audit log: who viewed, downloaded or corrected which record file, and when.
 
 Append-only, in `<home>/audit.sqlite` (its own file, so the busy log never holds a lock that the
-catalog or the user store waits on). Refused attempts are written too (action `denied`): a
-record keeper probing another tehsil's restricted files by URL shows up here.
+catalog or the user store waits on; in PostgreSQL its own table and lock, `store.database`).
+Refused attempts are written too (action `denied`): a record keeper probing another tehsil's
+restricted files by URL shows up here.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from store.database import open_database
+from store.database import open_store
 
 # view: a record file's page or API record; page: one page's view or text; page-image: a page at
 # full size; pdf: the archival PDF opened; download: the PDF saved; denied: refused, out of scope;
@@ -58,7 +59,7 @@ class AuditLog:
 
     def __init__(self, path: Path):
         # who saw what: readable by its owner only
-        self.db = open_database(path, MIGRATIONS, private=True)
+        self.db = open_store(path, MIGRATIONS, private=True)
 
     @classmethod
     def open(cls, home: Path) -> "AuditLog":

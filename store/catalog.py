@@ -1,4 +1,5 @@
-"""The catalog: what happened to every source file and record file, in SQLite under the home.
+"""The catalog: what happened to every source file and record file, in SQLite under the home (or in
+PostgreSQL, see `store.database`).
 
 It is the source of truth for "nothing lost": every source seen is waiting, done or quarantined
 (with a reason); every record file knows its archive folder and whether it still
@@ -9,7 +10,6 @@ from __future__ import annotations
 
 import itertools
 import json
-import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,7 +17,8 @@ from pathlib import Path
 from domain.config import name_key
 from domain.model import RecordFile
 from store.corrections import CORRECTIONS, INDEX_REMOVALS, CorrectionRecords
-from store.database import open_database, transaction
+from store.database import Database, PerEngine, open_store, open_store_read_only, transaction
+from store.leases import LEASES
 from store.record_rows import write_record_row
 from store.sources import RESCANS, SOURCE_FAILURES, SourceState, SourceStates
 
@@ -71,8 +72,19 @@ UPDATE record_files SET flags = json_insert(flags, '$[#]', 'duplicate-file-numbe
    AND NOT EXISTS (SELECT 1 FROM json_each(record_files.flags) WHERE value = 'duplicate-file-number');
 """
 
+# PostgreSQL has no rowid (the order ids were claimed in, `_NEWEST_FIRST`): the table has one of its
+# own there. Nothing to carry over: a PostgreSQL catalog begins with the release that has this list.
+RECORD_IDS_POSTGRESQL = """
+CREATE TABLE record_ids (
+    file_id TEXT PRIMARY KEY,
+    origin TEXT UNIQUE,
+    rowid BIGINT GENERATED ALWAYS AS IDENTITY
+);
+"""
+
 # In order, never edited once released (see store.database).
-MIGRATIONS = [SCHEMA, UNIQUE_IDS, SOURCE_FAILURES, CORRECTIONS, INDEX_REMOVALS, RESCANS]
+MIGRATIONS = [SCHEMA, PerEngine(sqlite=UNIQUE_IDS, postgresql=RECORD_IDS_POSTGRESQL), SOURCE_FAILURES, CORRECTIONS,
+              INDEX_REMOVALS, RESCANS, LEASES]
 
 DUPLICATE_FLAG = "duplicate-file-number"
 
@@ -133,12 +145,12 @@ class FlagCount:
 
 
 class Catalog(SourceStates, CorrectionRecords):
-    """A thin layer over `<home>/catalog.sqlite`. One connection per thread or process."""
+    """A thin layer over `<home>/catalog.sqlite` (or the catalog in PostgreSQL). One connection per
+    thread or process."""
 
-    def __init__(self, path: Path, read_only: bool = False):
+    def __init__(self, path: Path, db: Database | None = None):
         self.path = path
-        self.db = _open_read_only(path) if read_only else open_database(path, MIGRATIONS)
-        self.db.create_function("name_key", 1, name_key, deterministic=True)
+        self.db = db if db is not None else open_store(path, MIGRATIONS)
 
     @classmethod
     def open(cls, home: Path) -> "Catalog":
@@ -148,7 +160,8 @@ class Catalog(SourceStates, CorrectionRecords):
     def open_read_only(cls, home: Path) -> "Catalog | None":
         """The home's catalog for reading only (`daftar check` writes nothing), or None if there is none yet."""
         path = home / "catalog.sqlite"
-        return cls(path, read_only=True) if path.is_file() else None
+        db = open_store_read_only(path)
+        return None if db is None else cls(path, db)
 
     def close(self) -> None:
         self.db.close()
@@ -281,8 +294,9 @@ class Catalog(SourceStates, CorrectionRecords):
         where, args = _where(district=district)
         rows = self.db.execute(
             "SELECT district, tehsil, substr(processed_at, 1, 13) AS hour, COUNT(*) AS files, "
-            f"COALESCE(SUM(pages), 0) AS pages, COALESCE(SUM(json_array_length(flags) > 0), 0) AS flagged "
-            f"FROM record_files {where} GROUP BY district, tehsil, hour", args
+            "CAST(COALESCE(SUM(pages), 0) AS INTEGER) AS pages, "
+            "CAST(COALESCE(SUM(CASE WHEN json_array_length(flags) > 0 THEN 1 ELSE 0 END), 0) AS INTEGER) AS flagged "
+            f"FROM record_files {where} GROUP BY district, tehsil, substr(processed_at, 1, 13)", args
         )
         return [HourlyOutput(**dict(row)) for row in rows]
 
@@ -290,7 +304,7 @@ class Catalog(SourceStates, CorrectionRecords):
         where, args = _where(district=district)
         rows = self.db.execute(
             "SELECT district, tehsil, flag.value AS flag, COUNT(*) AS count "
-            f"FROM record_files, json_each(record_files.flags) AS flag {where} GROUP BY district, tehsil, flag", args
+            f"FROM record_files, json_each(record_files.flags) AS flag {where} GROUP BY district, tehsil, flag.value", args
         )
         return [FlagCount(**dict(row)) for row in rows]
 
@@ -312,15 +326,6 @@ def _where(**equal: str | None) -> tuple[str, list[str]]:
     return f"WHERE {clause or '1=1'}", args
 
 
-def _open_read_only(path: Path) -> sqlite3.Connection:
-    # Without a write-ahead log no run is writing and everything is in the file itself: read it as
-    # immutable, so that SQLite leaves no -shm or -wal beside it. With one, a run is on: read through it.
-    mode = "mode=ro" if path.with_name(path.name + "-wal").exists() else "immutable=1"
-    db = sqlite3.connect(f"{path.resolve().as_uri()}?{mode}", uri=True, timeout=60, check_same_thread=False)
-    db.row_factory = sqlite3.Row
-    return db
-
-
-def _cataloged(row: sqlite3.Row) -> CatalogedFile:
+def _cataloged(row) -> CatalogedFile:
     values = dict(row)
     return CatalogedFile(**{**values, "flags": tuple(json.loads(values["flags"])), "indexed": bool(values["indexed"])})

@@ -7,11 +7,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import sqlite3
 from dataclasses import dataclass
 
 from domain.model import RecordFile
-from store.database import transaction
+from store.database import Database, replace_row, transaction
 from store.record_rows import write_record_row
 
 # The history of every record file's corrections, and its former numbers (provisional or wrong).
@@ -70,7 +69,7 @@ class Change:
 class CorrectionRecords:
     """The correction methods of the catalog, over its connection."""
 
-    db: sqlite3.Connection
+    db: Database
 
     def correct_record_file(self, file_id: str, values: dict[str, object], flags: list[str], changes: list[Change],
                             user: str, reason: str, when: dt.datetime | None = None) -> None:
@@ -89,7 +88,7 @@ class CorrectionRecords:
                            "VALUES (?, ?, ?, ?, ?, ?, ?)",
                            (at, user, file_id, change.field, change.old_value, change.new_value, reason))
                 if change.field == "file_number" and change.old_value:
-                    db.execute("INSERT OR REPLACE INTO former_numbers VALUES (?, ?)", (change.old_value, file_id))
+                    replace_row(db, "former_numbers", "file_number", {"file_number": change.old_value, "file_id": file_id})
             if "file_number" in values:  # the number is this file's own again, if it once was another's
                 db.execute("DELETE FROM former_numbers WHERE file_number = ?", (values["file_number"],))
 
@@ -119,7 +118,7 @@ class CorrectionRecords:
                 db.execute("DELETE FROM record_files WHERE file_id = ?", (joined.file_id,))
                 db.execute("UPDATE former_numbers SET file_id = ? WHERE file_id = ?", (into.file_id, joined.file_id))
                 for old in {joined.file_number, joined.file_id}:
-                    db.execute("INSERT OR REPLACE INTO former_numbers VALUES (?, ?)", (old, into.file_id))
+                    replace_row(db, "former_numbers", "file_number", {"file_number": old, "file_id": into.file_id})
                 db.execute("INSERT OR IGNORE INTO index_removals VALUES (?)", (joined.file_id,))
             for record, _ in written:  # a number is its own file's, never a former one
                 db.execute("DELETE FROM former_numbers WHERE file_number IN (?, ?)", (record.file_number, record.file_id))

@@ -1,9 +1,10 @@
 """Links from e-Office: which e-files cite which legacy record files.
 
 An e-Office export lists e-files (e-file number, subject, date) and the legacy file numbers each
-cites. Citations are kept in `<home>/eoffice.sqlite` by the cited number, normalized with the
-districts' own patterns, and joined to the catalog when read. So a citation of a file that is not
-scanned yet is linked the moment the nightly batch archives it, and re-indexing changes nothing.
+cites. Citations are kept in `<home>/eoffice.sqlite` (or PostgreSQL) by the cited number,
+normalized with the districts' own patterns, and joined to the catalog when read. So a citation of
+a file that is not scanned yet is linked the moment the nightly batch archives it, and re-indexing
+changes nothing.
 
 Accepted exports:
 - CSV with a header row. Column names are matched loosely (case, spaces, dashes and underscores
@@ -29,7 +30,7 @@ from domain.config import Settings
 from domain.errors import BadInput
 from domain.file_numbers import clean_value, file_number_spellings
 from store.catalog import Catalog
-from store.database import open_database, transaction
+from store.database import open_store, transaction
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS efiles (
@@ -101,7 +102,7 @@ class EOfficeLinks:
 
     def __init__(self, home: Path):
         self.home = home
-        self.db = open_database(home / "eoffice.sqlite", MIGRATIONS)
+        self.db = open_store(home / "eoffice.sqlite", MIGRATIONS)
         try:
             self.catalog = Catalog.open(home)
         except BaseException:
@@ -146,7 +147,7 @@ class EOfficeLinks:
     def _citations(self, where: str, args: list) -> list[Citation]:
         rows = self.db.execute(
             "SELECT citations.efile_number, subject, date, cited_raw, cited_number, recognized FROM citations "
-            f"JOIN efiles USING (efile_number) WHERE {where} ORDER BY date DESC, citations.efile_number, cited_number",
+            f"JOIN efiles USING (efile_number) WHERE {where} ORDER BY date DESC NULLS LAST, citations.efile_number, cited_number",
             args,
         ).fetchall()
         citations = []

@@ -5,7 +5,6 @@ done or quarantined, with the reason, and how often a waiting one has failed the
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,7 +12,7 @@ from pathlib import Path
 from domain.config import name_key
 from domain.model import SourceFile, Stack
 from domain.text import printable_name
-from store.database import transaction
+from store.database import Database, replace_row, transaction
 
 # How many runs in a row a waiting source failed the same way (`Catalog.mark_failed`).
 SOURCE_FAILURES = """
@@ -70,9 +69,6 @@ class Replacement:
     reason: str
 
 
-_SOURCE_COLUMNS = "path, district, tehsil, batch, stack, sha256, size, state, reason, updated_at"
-
-
 def _key(path: Path) -> str:
     """A source's row: its path, readable (a name that is not UTF-8 cannot be stored as it is)."""
     return printable_name(str(path))
@@ -81,7 +77,7 @@ def _key(path: Path) -> str:
 class SourceStates:
     """The source-state methods of the catalog, over its connection."""
 
-    db: sqlite3.Connection
+    db: Database
 
     def source(self, path: Path) -> SourceState | None:
         row = self.db.execute("SELECT * FROM sources WHERE path = ?", (_key(path),)).fetchone()
@@ -97,32 +93,23 @@ class SourceStates:
         return True
 
     def mark_sources(self, stack: Stack, sources: Iterable[SourceFile], state: str, reason: str | None, when: dt.datetime) -> None:
-        batch = stack.batch
         with transaction(self.db) as db:
             for source in sources:
-                db.execute(
-                    f"INSERT OR REPLACE INTO sources ({_SOURCE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    (_key(source.path), batch.district, batch.tehsil, batch.name, stack.name, source.sha256 or None,
-                     source.size, state, reason, when.isoformat(timespec="seconds")),
-                )
+                replace_row(db, "sources", "path", _row(stack, source, state, reason, when))
                 if state == "done":
                     _close_replaced(db, _key(source.path))
 
     def mark_failed(self, stack: Stack, failure: str, reason: str, when: dt.datetime) -> int:
         """The stack's sources wait after a failure of ours; returns how many runs in a row the
         stack has now failed this same way (`failure`: the error's type)."""
-        batch = stack.batch
         runs = []
         with transaction(self.db) as db:
             for source in stack.sources:
                 row = db.execute("SELECT state, sha256, failures, failure FROM sources WHERE path = ?", (_key(source.path),)).fetchone()
                 same = row is not None and row["state"] == "waiting" and row["failure"] == failure and row["sha256"] == source.sha256
                 runs.append(row["failures"] + 1 if same else 1)
-                db.execute(
-                    f"INSERT OR REPLACE INTO sources ({_SOURCE_COLUMNS}, failures, failure) VALUES (?, ?, ?, ?, ?, ?, ?, 'waiting', ?, ?, ?, ?)",
-                    (_key(source.path), batch.district, batch.tehsil, batch.name, stack.name, source.sha256 or None,
-                     source.size, reason, when.isoformat(timespec="seconds"), runs[-1], failure),
-                )
+                replace_row(db, "sources", "path",
+                            {**_row(stack, source, "waiting", reason, when), "failures": runs[-1], "failure": failure})
         return min(runs, default=0)
 
     def mark_unread(self, district: str, tehsil: str, batch: str, path: Path, reason: str, when: dt.datetime,
@@ -133,9 +120,10 @@ class SourceStates:
             known = self.source(path)
             if known is not None and known.state == "quarantined" and known.reason == reason:
                 return False
+            row = {"path": _key(path), "district": district, "tehsil": tehsil, "batch": batch, "stack": NOT_READ,
+                   "state": "quarantined", "reason": reason, "updated_at": when.isoformat(timespec="seconds")}
             with transaction(self.db) as db:
-                db.execute(f"INSERT OR REPLACE INTO sources ({_SOURCE_COLUMNS}) VALUES (?, ?, ?, ?, ?, NULL, NULL, 'quarantined', ?, ?)",
-                           (_key(path), district, tehsil, batch, NOT_READ, reason, when.isoformat(timespec="seconds")))
+                replace_row(db, "sources", "path", row)
             return True
         self.mark_waiting(district, tehsil, batch, NOT_READ, path, reason, when)
         return True
@@ -189,7 +177,15 @@ class SourceStates:
         return Replacement(**dict(row)) if row else None
 
 
-def _close_replaced(db: sqlite3.Connection, rescan: str) -> None:
+def _row(stack: Stack, source: SourceFile, state: str, reason: str | None, when: dt.datetime) -> dict[str, object]:
+    """A source's row of `sources` (no failures counted, no re-scan closing it)."""
+    batch = stack.batch
+    return {"path": _key(source.path), "district": batch.district, "tehsil": batch.tehsil, "batch": batch.name,
+            "stack": stack.name, "sha256": source.sha256 or None, "size": source.size, "state": state, "reason": reason,
+            "updated_at": when.isoformat(timespec="seconds")}
+
+
+def _close_replaced(db: Database, rescan: str) -> None:
     """The quarantined source a re-scan just done replaces is closed by it."""
     db.execute("UPDATE sources SET replaced_by = ? WHERE state = 'quarantined' AND "
                "path = (SELECT replaces FROM replacements WHERE path = ?)", (rescan, rescan))

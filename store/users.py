@@ -1,9 +1,10 @@
 """Who may use the archive, and what each of them may see.
 
-Users live in `<home>/users.sqlite` beside the catalog: their role, their scope, an Argon2 hash of
-the password, their log-in sessions and their API tokens. Nothing secret is stored in the clear:
-passwords as Argon2id hashes, session ids as HMACs under the installation's secret key, API tokens
-as SHA-256 digests (a token is 256 random bits, so a fast digest is enough and survives a key change).
+Users live in `<home>/users.sqlite` beside the catalog (or in PostgreSQL, `store.database`): their
+role, their scope, an Argon2 hash of the password, their log-in sessions and their API tokens.
+Nothing secret is stored in the clear: passwords as Argon2id hashes, session ids as HMACs under the
+installation's secret key, API tokens as SHA-256 digests (a token is 256 random bits, so a fast
+digest is enough and survives a key change).
 
 Roles:
 - `keeper`: a record keeper, scoped to one or more tehsils (stored as "district/tehsil"); reads only.
@@ -25,7 +26,6 @@ import hmac
 import json
 import re
 import secrets
-import sqlite3
 import threading
 import time
 from contextlib import closing
@@ -38,7 +38,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 
 from domain.config import Settings, name_key
 from domain.errors import UsageError
-from store.database import open_database
+from store.database import open_store
 
 Role = Literal["keeper", "scanner", "dc", "admin"]
 ROLES: tuple[Role, ...] = ("keeper", "scanner", "dc", "admin")
@@ -175,7 +175,7 @@ class UserStore:
 
     def __init__(self, path: Path):
         # password hashes and who may see what: readable by its owner only
-        self.db = open_database(path, MIGRATIONS, private=True)
+        self.db = open_store(path, MIGRATIONS, private=True)
 
     @classmethod
     def open(cls, home: Path) -> "UserStore":
@@ -195,14 +195,13 @@ class UserStore:
 
     def insert(self, user: User, password: str) -> None:
         now = _now_iso()
-        try:
-            self.db.execute(
-                "INSERT INTO users VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (user.name, user.role, _hash(password), json.dumps(list(user.districts)),
-                 json.dumps(list(user.tehsils)), now, now, user.language),
-            )
-        except sqlite3.IntegrityError as error:
-            raise UsageError(f"user {user.name!r} already exists") from error
+        added = self.db.execute(
+            "INSERT INTO users VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (name) DO NOTHING",
+            (user.name, user.role, _hash(password), json.dumps(list(user.districts)),
+             json.dumps(list(user.tehsils)), now, now, user.language),
+        ).rowcount
+        if not added:
+            raise UsageError(f"user {user.name!r} already exists")
 
     def set_password(self, name: str, password: str) -> None:
         _check_password(password)
@@ -382,7 +381,7 @@ def _check_password(password: str) -> None:
         raise UsageError(f"a password needs at least {MIN_PASSWORD_LENGTH} characters")
 
 
-def _user_from_row(row: sqlite3.Row) -> User:
+def _user_from_row(row) -> User:
     return User(row["name"], row["role"], tuple(json.loads(row["districts"])), tuple(json.loads(row["tehsils"])), row["language"])
 
 

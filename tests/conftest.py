@@ -12,7 +12,7 @@ import pytest
 
 from domain.config import Settings
 
-pytest_plugins = ["tests.es_fixtures", "tests.web_fixtures"]
+pytest_plugins = ["tests.es_fixtures", "tests.web_fixtures", "tests.postgres_fixtures"]
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT.parent / "shared" / "corpus"

@@ -41,6 +41,12 @@ def home(tmp_path: Path) -> Path:
     return review_home(tmp_path)
 
 
+@pytest.fixture
+def any_home(tmp_path: Path, store_engine: str) -> Path:
+    """The same home with its stores on either engine (tests/postgres_fixtures.py)."""
+    return review_home(tmp_path)
+
+
 def review_home(tmp_path: Path) -> Path:
     """A home with a provisional, a misread and a clean record file of bijbehara, a flagged one of
     kokernag, a quarantined bijbehara scan, and a scanner, a keeper, a DC and an administrator."""
@@ -91,48 +97,48 @@ def form(page: TestClient, file_id: str) -> str:
 # the review queue ----------------------------------------------------------------------------------
 
 
-def test_the_review_queue_lists_a_tehsils_flags_and_quarantined_scans_oldest_first(home: Path) -> None:
-    result = daftar(home, "review", "--tehsil", "bijbehara", "--json")
+def test_the_review_queue_lists_a_tehsils_flags_and_quarantined_scans_oldest_first(any_home: Path) -> None:
+    result = daftar(any_home, "review", "--tehsil", "bijbehara", "--json")
     assert result.exit_code == 0, result.output
     [queue] = json.loads(result.output)
     assert [f["file_number"] for f in queue["files"]] == [PROVISIONAL, WRONG]  # the clean NUMBERED file is not there
     assert queue["files"][1]["page"] == 2  # the page the flag is about
     assert [(q["batch"], q["reason"]) for q in queue["quarantined"]] == [("2026-11-22", "the PDF is encrypted")]
-    assert daftar(home, "review", "--tehsil", "nowhere").exit_code == 5
+    assert daftar(any_home, "review", "--tehsil", "nowhere").exit_code == 5
 
-    page = client(home)
+    page = client(any_home)
     log_in(page, "samina")
     html = page.get("/review/anantnag/bijbehara").text
     assert html.index(PROVISIONAL) < html.index(WRONG) and KOKERNAG not in html
     assert f'src="/records/{WRONG.replace("/", "_")}/images/thumb/2"' in html and "Intigal of Ghulam Rasool" in html
-    assert "scan_0004.pdf" in html and str(home) not in html
+    assert "scan_0004.pdf" in html and str(any_home) not in html
     assert 'href="/review/anantnag/bijbehara"' in page.get("/review").text
 
 
 # corrections from the command line ---------------------------------------------------------------------
 
 
-def test_a_corrected_number_is_the_permanent_address_and_the_old_one_leads_there(home: Path) -> None:
+def test_a_corrected_number_is_the_permanent_address_and_the_old_one_leads_there(any_home: Path) -> None:
     # WHEN the misread number is corrected on the command line
-    result = daftar(home, "correct", WRONG, "--file-number", "rev/tsl-05/1987/78", "--reason", "cover label reads 0078",
+    result = daftar(any_home, "correct", WRONG, "--file-number", "rev/tsl-05/1987/78", "--reason", "cover label reads 0078",
                     "--by", "samina")
     assert result.exit_code == 0, result.output
     # THEN show, search and the address know the right number; the old address redirects to it
-    shown = daftar(home, "show", RIGHT, "--json")
+    shown = daftar(any_home, "show", RIGHT, "--json")
     assert shown.exit_code == 0 and json.loads(shown.output)["file_number_source"] == "correction"
-    assert json.loads(daftar(home, "show", WRONG, "--json").output)["file_number"] == RIGHT
-    assert RIGHT in searched(home, "khasra 245") and WRONG not in searched(home, "khasra 245")
-    page = client(home)
+    assert json.loads(daftar(any_home, "show", WRONG, "--json").output)["file_number"] == RIGHT
+    assert RIGHT in searched(any_home, "khasra 245") and WRONG not in searched(any_home, "khasra 245")
+    page = client(any_home)
     log_in(page, "bashir")
     old = page.get(f"/files/{WRONG}")
     assert old.status_code == 301 and old.headers["location"] == f"/files/{RIGHT}"
     now = page.get(f"/files/{RIGHT}").text
     assert "cover label reads 0078" in now and "samina" in now  # the history: who and why
     # AND the history and audit log have who, when and why
-    with closing(Catalog.open(home)) as catalog:
+    with closing(Catalog.open(any_home)) as catalog:
         [entry] = catalog.corrections(WRONG.replace("/", "_"))
     assert (entry.user, entry.field, entry.old_value, entry.new_value) == ("samina", "file_number", WRONG, RIGHT)
-    assert [(e.user, e.action) for e in audit_entries(home, RIGHT) if e.action == "correct"] == [("samina", "correct")]
+    assert [(e.user, e.action) for e in audit_entries(any_home, RIGHT) if e.action == "correct"] == [("samina", "correct")]
 
 
 def test_a_provisional_number_corrected_leaves_its_flag_and_its_address_behind(home: Path) -> None:
@@ -165,29 +171,29 @@ def test_a_correction_is_checked_as_the_night_checks_and_changes_nothing_when_wr
         assert catalog.corrections(WRONG.replace("/", "_")) == []
 
 
-def test_a_flag_cleared_leaves_the_queue_with_its_reason_in_the_history(home: Path) -> None:
-    assert daftar(home, "flag", "clear", WRONG, "blank-pages", "--reason", "x").exit_code == 2  # it has no such flag
-    assert daftar(home, "flag", "clear", WRONG, "low-ocr-confidence", "--reason", "").exit_code == 2  # no reason given
-    result = daftar(home, "flag", "clear", WRONG, "low-ocr-confidence", "--reason", "page 2 read by eye: text is right")
+def test_a_flag_cleared_leaves_the_queue_with_its_reason_in_the_history(any_home: Path) -> None:
+    assert daftar(any_home, "flag", "clear", WRONG, "blank-pages", "--reason", "x").exit_code == 2  # it has no such flag
+    assert daftar(any_home, "flag", "clear", WRONG, "low-ocr-confidence", "--reason", "").exit_code == 2  # no reason given
+    result = daftar(any_home, "flag", "clear", WRONG, "low-ocr-confidence", "--reason", "page 2 read by eye: text is right")
     assert result.exit_code == 0, result.output
-    assert json.loads(daftar(home, "show", WRONG, "--json").output)["flags"] == []
-    [queue] = json.loads(daftar(home, "review", "--tehsil", "bijbehara", "--json").output)
+    assert json.loads(daftar(any_home, "show", WRONG, "--json").output)["flags"] == []
+    [queue] = json.loads(daftar(any_home, "review", "--tehsil", "bijbehara", "--json").output)
     assert [f["file_number"] for f in queue["files"]] == [PROVISIONAL]
-    assert [e.action for e in audit_entries(home, WRONG)] == ["flag-clear"]
-    progress = json.loads(daftar(home, "progress", "--format", "json").output)
+    assert [e.action for e in audit_entries(any_home, WRONG)] == ["flag-clear"]
+    progress = json.loads(daftar(any_home, "progress", "--format", "json").output)
     assert "low-ocr-confidence" not in json.dumps(progress)
 
 
 # corrections on the web, and who may make them ----------------------------------------------------------
 
 
-def test_a_scanner_corrects_on_the_web_and_an_old_eoffice_link_still_resolves(home: Path, tmp_path: Path) -> None:
+def test_a_scanner_corrects_on_the_web_and_an_old_eoffice_link_still_resolves(any_home: Path, tmp_path: Path) -> None:
     # GIVEN an e-file that cites the misread number, imported before the correction
     export = tmp_path / "export.csv"
     export.write_text(f"efile_number,subject,date,legacy_file_numbers\nREV-9/2026-ANT,Appeal,2026-11-24,{WRONG}\n",
                       encoding="utf-8")
-    import_eoffice_export(export, home, Settings.load())
-    page = client(home)
+    import_eoffice_export(export, any_home, Settings.load())
+    page = client(any_home)
     log_in(page, "samina")
     file_id = WRONG.replace("/", "_")
     # WHEN the scanner corrects number, type and year with the form
@@ -199,7 +205,7 @@ def test_a_scanner_corrects_on_the_web_and_an_old_eoffice_link_still_resolves(ho
     efile = page.get("/eoffice/REV-9/2026-ANT").text
     assert f'href="/files/{WRONG}"' in efile and "not in the archive yet" not in efile
     assert page.get(f"/files/{WRONG}").headers["location"] == f"/files/{RIGHT}"
-    assert json.loads(daftar(home, "show", RIGHT, "--json").output)["year"] == 1988
+    assert json.loads(daftar(any_home, "show", RIGHT, "--json").output)["year"] == 1988
     # AND a wrong value is refused on the form, saying why
     refused = page.post(f"/records/{file_id}/correct", data={"csrf": form(page, file_id), "file_number": RIGHT,
                                                              "year": "19x8", "reason": "typo"})

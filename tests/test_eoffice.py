@@ -1,4 +1,5 @@
-"""e-Office links: import of exports (CSV and JSON), citations of files not yet scanned, the report."""
+"""e-Office links: import of exports (CSV and JSON), citations of files not yet scanned, the report;
+the links on either engine (tests/postgres_fixtures.py)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from pathlib import Path
 
 from fastapi.testclient import TestClient
 
+from domain.config import Settings
 from domain.file_numbers import file_number_spellings, normalize_any
 from store.eoffice import EOfficeLinks, import_eoffice_export
 from tests.web_fixtures import WebArchive, archive_record, log_in, record_file
@@ -70,6 +72,28 @@ def test_a_citation_of_a_file_not_yet_scanned_links_when_it_is_archived(web_arch
     try:
         assert [c.file_id for c in links.citing("REV/TSL-05/1960/0001")] == ["REV_TSL-05_1960_0001"]
         assert "REV/TSL-05/1960/0001" not in [c.cited_number for c in links.unmatched()]
+    finally:
+        links.close()
+
+
+def test_links_import_and_read_alike_on_either_engine(tmp_path: Path, store_engine: str) -> None:
+    # GIVEN a home with one archived file, its stores on either engine
+    home, settings = tmp_path / "home", Settings.load()
+    archive_record(home, settings, record_file("REV/TSL-05/1960/0001", "bijbehara", "revenue-register", 1960,
+                                               "Old register", ["An old register."]))
+    # WHEN an export citing it (once by an e-file without a date) and a file not scanned is imported twice
+    export = write(tmp_path / "export.csv", "efile_number,subject,date,legacy_file_numbers\n"
+                                            "UNDATED-1,No date,,rev/tsl-05/1960/1\n"
+                                            "LATE-1/2025,Old land record,2025-01-05,REV/TSL-05/1960/0001;REV/TSL-05/1960/0002\n")
+    for _ in range(2):
+        report = import_eoffice_export(export, home, settings)
+    # THEN the same links come back: the dated e-file first, the one without a date last, as SQLite orders them
+    assert (report.efiles, report.citations, report.linked) == (2, 3, 2)
+    assert [c.cited_number for c in report.unmatched] == ["REV/TSL-05/1960/0002"]
+    links = EOfficeLinks(home)
+    try:
+        assert [(c.efile_number, c.date, c.file_id) for c in links.citing("REV/TSL-05/1960/0001")] == [
+            ("LATE-1/2025", "2025-01-05", "REV_TSL-05_1960_0001"), ("UNDATED-1", None, "REV_TSL-05_1960_0001")]
     finally:
         links.close()
 

@@ -1,5 +1,5 @@
 """The one access rule: unrestricted files for every user, restricted ones only inside the scope,
-decided the same for a catalog row and for an archived record."""
+decided the same for a catalog row (on either engine) and for an archived record."""
 
 from __future__ import annotations
 
@@ -49,7 +49,7 @@ def cataloged(tmp_path, archived: RecordFile) -> CatalogedFile:
     (OTHER_DC, "kokernag", "court-case", False),  # restricted, another district
     (ADMIN, "kokernag", "court-case", True),
 ])
-def test_restricted_files_are_visible_only_inside_the_scope(tmp_path, user, tehsil, record_type, visible):
+def test_restricted_files_are_visible_only_inside_the_scope(tmp_path, store_engine, user, tehsil, record_type, visible):
     # GIVEN the same file as the archive holds it and as the catalog lists it
     archived = record(tehsil, record_type)
     row = cataloged(tmp_path, archived)
@@ -58,7 +58,7 @@ def test_restricted_files_are_visible_only_inside_the_scope(tmp_path, user, tehs
     assert may_see(user, row, SETTINGS) is visible
 
 
-def test_restricted_types_are_the_districts_own(tmp_path):
+def test_restricted_types_are_the_districts_own(tmp_path, store_engine):
     assert is_restricted(record("kokernag", "court-case"), SETTINGS)
     assert is_restricted(cataloged(tmp_path, record("kokernag", "court-case")), SETTINGS)
     assert not is_restricted(record("kokernag", "mutation"), SETTINGS)

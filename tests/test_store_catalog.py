@@ -1,4 +1,5 @@
-"""The catalog hands out typed rows, and its lookups and lists answer what their names say."""
+"""The catalog hands out typed rows, and its lookups and lists answer what their names say, the same
+on SQLite and on PostgreSQL."""
 
 from __future__ import annotations
 
@@ -24,7 +25,7 @@ def record(n: int, flags: list[str] | None = None, tehsil: str = "kokernag", pro
 
 
 @pytest.fixture
-def catalog(tmp_path: Path):
+def catalog(tmp_path: Path, store_engine: str):
     catalog = Catalog.open(tmp_path)
     yield catalog
     catalog.close()
@@ -78,3 +79,26 @@ def test_lists_for_review_are_the_latest_first_with_the_full_count(catalog):
     assert flagged_total == 3
     assert [source.reason for source in quarantined] == ["corrupt PDF: broken xref"] and quarantined_total == 2
     assert sorted(catalog.places()) == [("anantnag", "bijbehara", "mutation"), ("anantnag", "kokernag", "mutation")]
+
+
+def test_the_figures_count_alike_however_a_folder_spelt_the_tehsil(catalog):
+    # GIVEN record files of one tehsil whose folders spelt it three ways, one night, and a quarantined scan
+    for n, spelling in enumerate(["Dooru Verinag", "dooru-verinag", "ＤＯＯＲＵ_VERINAG"]):
+        catalog.record_done(record(n, ["blank-pages: 2", "no-file-number"] if n else [], tehsil=spelling,
+                                   processed_at=f"2026-11-21T02:{n:02d}:00"), f"archive/{n}")
+    batch = Batch("anantnag", "Dooru Verinag", "2026-11-20", Path("/inbox/anantnag/Dooru Verinag/2026-11-20"))
+    catalog.mark_sources(Stack(batch, "x", ()), [SourceFile(batch.path / "bad.pdf", "0" * 64, 3_000_000_000)],
+                         "quarantined", "corrupt PDF", NIGHT)
+    # WHEN the figures are read for one spelling THEN every spelling is counted, by the hour and by flag
+    assert [len(catalog.record_files(tehsil=spelling)) for spelling in ("dooruverinag", "Dooru-Verinag")] == [3, 3]
+    assert {h.hour for h in catalog.hourly_output("Anantnag")} == {"2026-11-21T02"}
+    assert sum(h.files for h in catalog.hourly_output()) == 3 and sum(h.pages for h in catalog.hourly_output()) == 6
+    assert sum(h.flagged for h in catalog.hourly_output()) == 2
+    flags = catalog.flag_counts("anantnag")  # one row per spelling: the figures add them up by key
+    assert sorted((f.tehsil, f.flag, f.count) for f in flags) == [
+        ("dooru-verinag", "blank-pages: 2", 1), ("dooru-verinag", "no-file-number", 1),
+        ("ＤＯＯＲＵ_VERINAG", "blank-pages: 2", 1), ("ＤＯＯＲＵ_VERINAG", "no-file-number", 1)]
+    assert [(s.state, s.count) for s in catalog.source_counts("ANANTNAG")] == [("quarantined", 1)]
+    assert catalog.sources()[0].size == 3_000_000_000  # a scan over 2 GB
+    assert [row.file_number for row in catalog.review_files("anantnag", "dooru verinag")] == [
+        "REV/TSL-05/1987/0001", "REV/TSL-05/1987/0002"]

@@ -1,4 +1,4 @@
-"""Users, passwords, sessions and API tokens."""
+"""Users, passwords, sessions and API tokens (on either engine: tests/postgres_fixtures.py)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 
 from domain.config import Settings
 from store.users import UsageError, add_user, issue_token, revoke_tokens, set_password
-from tests.web_fixtures import PASSWORD, WebArchive, log_in
+from tests.web_fixtures import PASSWORD, WebArchive, add_users, log_in
 from web.app import create_app
 from web.auth import SessionPolicy, load_secret_key, safe_next
 
@@ -26,7 +26,7 @@ def test_passwords_are_stored_as_argon2id_hashes(web_archive: WebArchive) -> Non
     assert len(set(hashes.values())) == 4  # salted: the same password hashes differently
 
 
-def test_roles_need_their_scope(tmp_path: Path) -> None:
+def test_roles_need_their_scope(tmp_path: Path, store_engine: str) -> None:
     settings = Settings.load()
     with pytest.raises(UsageError, match="needs at least one --tehsil"):
         add_user(tmp_path, "k1", "keeper", [], [], PASSWORD, settings)
@@ -94,6 +94,35 @@ def test_sessions_expire_when_idle_and_at_their_end(web_archive: WebArchive) -> 
             clock[0] += 500
             client.get("/")
         assert client.get("/").headers["location"].startswith("/login")
+
+
+@pytest.fixture
+def users_home(tmp_path: Path, store_engine: str) -> Path:
+    """A home with the users of tests/web_fixtures.py and nothing else, its stores on either engine."""
+    add_users(tmp_path, Settings.load())
+    return tmp_path
+
+
+def test_sessions_and_tokens_end_alike_on_either_engine(users_home: Path) -> None:
+    # GIVEN a log-in on a clock the test turns
+    app = create_app(users_home, Settings.load(), SessionPolicy(idle=600, lifetime=3600))
+    clock = [1_000_000.0]
+    app.state.clock = lambda: clock[0]
+    with TestClient(app, follow_redirects=False) as client:
+        log_in(client, "bashir")
+        clock[0] += 500
+        assert client.get("/").status_code == 200
+        # THEN a session idle too long ends, and so does one whose user's password changed
+        clock[0] += 601
+        assert client.get("/").status_code == 303
+        log_in(client, "bashir")
+        set_password(users_home, "bashir", "another long password")
+        assert client.get("/").status_code == 303
+        # AND an API token works until it is revoked
+        headers = {"Authorization": f"Bearer {issue_token(users_home, 'kulsum')}"}
+        assert client.get("/api/files/REV/TSL-07/1999/0215", headers=headers).status_code == 404  # known token, no such file
+        revoke_tokens(users_home, "kulsum")
+        assert client.get("/api/files/REV/TSL-07/1999/0215", headers=headers).status_code == 401
 
 
 def test_log_out_ends_the_session_and_needs_the_form_token(app_client: TestClient) -> None:
