@@ -102,7 +102,7 @@ def user_language(
         except UsageError as error:  # the store's only refusal here is "no user": not found for the command line
             raise NotFound(str(error)) from error
     with closing(AuditLog.open(home_dir(home))) as audit:  # the user it changed stands where a file's number would
-        audit.record(by or getpass.getuser(), "user-language", name, via="cli")  # type: ignore[arg-type]
+        audit.record(by or getpass.getuser(), "user-language", name, via="cli")
     chosen = code or "the browser's choice"
     console.print(f"{name}'s pages: {chosen}", highlight=False)
 

@@ -19,7 +19,7 @@ from store.database import open_store
 # full size; pdf: the archival PDF opened; download: the PDF saved; denied: refused, out of scope;
 # correct, flag-clear, split, join, requeue, rescan-pages: a person's change after the night.
 AuditAction = Literal["view", "page", "page-image", "pdf", "download", "denied", "correct", "flag-clear", "split",
-                      "join", "requeue", "rescan-pages"]
+                      "join", "requeue", "rescan-pages", "user-language"]
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS audit (

@@ -1,7 +1,8 @@
-"""The SQLite stores one request needs, opened once per worker thread.
+"""The stores one request needs, opened once per worker thread.
 
-FastAPI runs plain `def` routes on a thread pool; a SQLite connection belongs to one thread, so
-each thread keeps its own catalog, user store, audit log and e-Office links. The search index is
+FastAPI runs plain `def` routes on a thread pool; a store's connection (SQLite, or PostgreSQL when
+DAFTAR_DATABASE_URL is set) belongs to one thread, so each thread keeps its own catalog, user
+store, audit log and e-Office links. The search index is
 shared: both backends are safe to call from several threads.
 """
 
