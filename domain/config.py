@@ -251,6 +251,8 @@ class ArchiveSettings(Frozen):
 
 class Settings(Frozen):
     workers: int = Field(default_factory=lambda: os.cpu_count() or 1)
+    lease_seconds: float = Field(300.0, gt=0, description="when a night's stacks are shared by several workers, a "
+                                 "stack whose worker stopped renewing its lease for this long is taken over by another")
     intake: IntakeSettings = IntakeSettings()
     cleaning: CleaningSettings = CleaningSettings()
     ocr: OcrSettings = OcrSettings()
@@ -289,6 +291,7 @@ ENV_OVERRIDES: dict[str, tuple[str, ...]] = {
     "DAFTAR_ES_CA_CERTS": ("index", "elasticsearch", "ca_certs"),
     "DAFTAR_SETTLE_SECONDS": ("intake", "settle_seconds"),
     "DAFTAR_WORKERS": ("workers",),
+    "DAFTAR_LEASE_SECONDS": ("lease_seconds",),
     "DAFTAR_TRUSTED_PROXIES": ("web", "trusted_proxies"),
 }
 

@@ -1,5 +1,7 @@
 """Prefect around the night: the flow `nightly-batch` runs `night.run` with each stack as a
-Prefect task, and publishes the report and the progress table as artifacts.
+Prefect task, and publishes the report and the progress table as artifacts. On a work pool,
+the other workers take the night's stacks too, each in a run of the flow `take-stacks`
+(`flows/pool.py` says how, and why so).
 
 What a night does, and what happens when a stack fails, is decided in `night/`; this module only
 orchestrates. A task per stack, never per page: a Prefect task costs tens of milliseconds.
@@ -24,6 +26,7 @@ from pathlib import Path
 from prefect import flow, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.futures import PrefectFuture, as_completed
+from prefect.runtime import flow_run
 from prefect.server.api.server import SubprocessASGIServer
 from prefect.settings import PREFECT_API_URL
 from prefect.states import Failed, State
@@ -33,8 +36,10 @@ from domain.config import Settings
 from domain.errors import NightEnded, Stopped, is_disk_full
 from domain.report import BatchReport
 from flows.progress_artifact import publish_progress_artifact
+from flows.pool import share_on_pool
 from night.run import Finished, ProgressHook, StackJob, StackRunner, run_stack
 from night.run import run_inbox as run_night_inbox
+from night.sharing import Elsewhere, Sharing, holder_name
 from night.stack import StackResult
 from pipeline.processes import end_with_this_process
 
@@ -48,13 +53,14 @@ _progress: ContextVar[ProgressHook | None] = ContextVar("daftar_progress", defau
 # Each finished stack's result, kept here as well as by Prefect, under the key its task was given:
 # a stack that finished is recorded even when Prefect could not report its end (its API gone at a stop).
 # A full disk is kept as the error, for the night to raise.
-_kept: dict[str, StackResult | BaseException | None] = {}
+_kept: dict[str, StackResult | Elsewhere | BaseException | None] = {}
 
 
 @task(name="process-stack", task_run_name="{job.stack.batch.tehsil}/{job.stack.batch.name}/{job.stack.name}")
-def process_stack_task(job: StackJob, settings: Settings, home: Path, now: dt.datetime, key: str) -> StackResult | None:
+def process_stack_task(job: StackJob, settings: Settings, home: Path, now: dt.datetime, key: str,
+                       sharing: Sharing | None = None) -> StackResult | Elsewhere | None:
     try:
-        _kept[key] = result = run_stack(job, settings, home, now)
+        _kept[key] = result = run_stack(job, settings, home, now, sharing)
     except Exception as error:
         if not is_disk_full(error):
             raise
@@ -67,10 +73,10 @@ def process_stack_task(job: StackJob, settings: Settings, home: Path, now: dt.da
 
 @dataclass
 class _Outcome:
-    future: PrefectFuture[StackResult | None]
+    future: PrefectFuture[StackResult | Elsewhere | None]
     key: str
 
-    def result(self) -> StackResult | None:
+    def result(self) -> StackResult | Elsewhere | None:
         if self.key in _kept:
             kept = _kept.pop(self.key)
             if isinstance(kept, BaseException):
@@ -79,11 +85,11 @@ class _Outcome:
         return self.future.result()
 
 
-def prefect_runner(settings: Settings, home: Path, now: dt.datetime) -> StackRunner:
+def prefect_runner(settings: Settings, home: Path, now: dt.datetime, sharing: Sharing | None = None) -> StackRunner:
     """Each stack a Prefect task on the flow's task runner, yielded as it finishes."""
     def run(jobs: list[StackJob]) -> Iterator[tuple[StackJob, Finished]]:
         keys = {id(job): uuid.uuid4().hex for job in jobs}
-        futures = {process_stack_task.submit(job, settings, home, now, keys[id(job)]): job for job in jobs}
+        futures = {process_stack_task.submit(job, settings, home, now, keys[id(job)], sharing): job for job in jobs}
         for future in as_completed(list(futures)):
             job = futures[future]
             yield job, _Outcome(future, keys[id(job)])
@@ -115,18 +121,37 @@ def start_local_api() -> bool:
 @flow(name="nightly-batch", log_prints=True, task_runner=ThreadPoolTaskRunner(max_workers=os.cpu_count() or 1))
 def nightly(inbox: str, home: str, settings: Settings | None = None, now: dt.datetime | None = None) -> BatchReport | State:
     """Every new batch of every tehsil in the inbox. `settings` default to the configuration the
-    worker's machine loads (`DAFTAR_CONFIG`, `configs/`)."""
+    worker's machine loads (`DAFTAR_CONFIG`, `configs/`). Run by a worker of a pool, the night is
+    shared with the pool's other workers."""
     settings = settings or Settings.load()
     now = now or dt.datetime.now()
     root = Path(home)
+    sharing = share_on_pool(inbox, home, now, settings.lease_seconds)
     try:
-        report = run_night_inbox(Path(inbox), root, settings, now, _progress.get(), prefect_runner(settings, root, now))
+        report = run_night_inbox(Path(inbox), root, settings, now, _progress.get(),
+                                 prefect_runner(settings, root, now, sharing), sharing)
     except NightEnded as ended:  # stopped, or the disk full: the run fails with the message, not a traceback
         if isinstance(ended, Stopped):  # what was recorded before the stop (a full disk may refuse even this)
             create_markdown_artifact(key=REPORT_KEY, markdown=ended.report.markdown(), description=str(ended))
         return Failed(message=str(ended), data=ended)  # a caller in this process gets `ended` raised
     create_markdown_artifact(key=REPORT_KEY, markdown=report.markdown(), description=report.summary())
     publish_progress_artifact(root, settings, now.date())
+    return report
+
+
+@flow(name="take-stacks", log_prints=True, task_runner=ThreadPoolTaskRunner(max_workers=os.cpu_count() or 1))
+def take_stacks(inbox: str, home: str, now: dt.datetime, settings: Settings | None = None) -> BatchReport | State:
+    """This worker's share of the night `nightly-batch` started at `now` on another worker of the
+    pool: the stacks no other run holds, and any whose run died. Its report is the night's stacks;
+    the night's own run reports the whole night, what waits included."""
+    settings = settings or Settings.load()
+    root = Path(home)
+    sharing = Sharing(holder_name(flow_run.get_id()), settings.lease_seconds, joined=True)
+    try:
+        report = run_night_inbox(Path(inbox), root, settings, now, None, prefect_runner(settings, root, now, sharing), sharing)
+    except NightEnded as ended:
+        return Failed(message=str(ended), data=ended)
+    print(report.summary())
     return report
 
 

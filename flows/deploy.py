@@ -3,7 +3,9 @@
 
 The deployment runs on a process work pool: a worker on the district machine
 (`prefect worker start --pool daftar`) starts each night's run in a process of its own, with the
-installed package's `flows.batch` as its entrypoint, so no code is copied anywhere.
+installed package's `flows.batch` as its entrypoint, so no code is copied anywhere. Beside it,
+`take-stacks/<name>`, unscheduled: the night's run asks for one run of it per other worker of the
+pool, so every worker takes the night's stacks (flows/pool.py).
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from prefect.workers.process import ProcessWorker
 
 from domain.config import ScheduleSettings
 from domain.errors import InstallationProblem, UsageError
-from flows.batch import nightly
+from flows.batch import nightly, take_stacks
 
 
 @dataclass(frozen=True)
@@ -55,6 +57,14 @@ def deploy_nightly(inbox: Path, home: Path, schedule: ScheduleSettings, name: st
         entrypoint_type=EntrypointType.MODULE_PATH,
     )
     deployment.apply(work_pool_name=pool)
+    helper = take_stacks.to_deployment(
+        name=name,
+        parameters={"inbox": str(inbox), "home": str(home)},
+        description=f"Another worker's share of a night of {inbox}: asked for by nightly-batch/{name}.",
+        work_pool_name=pool,
+        entrypoint_type=EntrypointType.MODULE_PATH,
+    )
+    helper.apply(work_pool_name=pool)
     return Deployed(f"{nightly.name}/{name}", pool, pool_created, api_url, schedule)
 
 

@@ -6,6 +6,10 @@ a stack whose input defeats OCR is quarantined with its reason; any other failur
 its sources wait for the next run; one stack failing never fails the others. `flows/` only
 supplies a runner that executes the stacks as Prefect tasks.
 
+A night may be shared by several runs (the workers of a Prefect pool): then each stack is
+processed under its lease (`night.sharing`), and every run waits for the stacks the others hold,
+taking over any whose run died, so each run's report is the whole night's.
+
 A night ends early in two ways, both with every finished stack recorded, so that the catalog
 holds everything in the archive and the next run redoes nothing: a stop (SIGTERM, Ctrl-C) ends
 the programs reading pages at once and abandons the stacks still reading (Stopped); a full disk
@@ -16,9 +20,11 @@ were, for the next run.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -30,6 +36,7 @@ from domain.report import BatchReport, ReportLine
 from night.indexing import NightIndexer
 from night.outcome import quarantine_stack, record_result, retry_stack
 from night.rescan import note_manifest_rescans
+from night.sharing import ELSEWHERE, Elsewhere, SharedStacks, Sharing, add_lines, take_lease
 from night.stack import StackResult, process_stack
 from pipeline import processes
 from pipeline.intake import (
@@ -38,6 +45,7 @@ from pipeline.intake import (
     Manifest,
     ManifestEntry,
     Unread,
+    Waiting,
     discover_batches,
     fingerprint,
     plan_batch,
@@ -62,7 +70,7 @@ class StackJob:
 
 
 class Finished(Protocol):
-    def result(self) -> StackResult | None: ...
+    def result(self) -> StackResult | Elsewhere | None: ...
 
 
 # Runs the jobs (all at once, as the runner sees fit) and yields each job with its outcome as it
@@ -70,23 +78,27 @@ class Finished(Protocol):
 StackRunner = Callable[[list[StackJob]], Iterable[tuple[StackJob, Finished]]]
 
 
-def run_stack(job: StackJob, settings: Settings, home: Path, now: dt.datetime) -> StackResult | None:
-    """One stack's processing; None when the night was stopped before or while it was read."""
+def run_stack(job: StackJob, settings: Settings, home: Path, now: dt.datetime,
+              sharing: Sharing | None = None) -> StackResult | Elsewhere | None:
+    """One stack's processing; None when the night was stopped before or while it was read;
+    in a shared night, ELSEWHERE when another run holds the stack's lease or finished it."""
     if processes.stop_requested():
         return None
+    if sharing is not None and not take_lease(job.stack, sharing, home, now):
+        return ELSEWHERE
     try:
         return process_stack(job.stack, settings, home, job.manifest, settings.workers, now)
     except Stopped:
         return None
 
 
-def thread_runner(settings: Settings, home: Path, now: dt.datetime) -> StackRunner:
+def thread_runner(settings: Settings, home: Path, now: dt.datetime, sharing: Sharing | None = None) -> StackRunner:
     """Stacks on a thread pool as wide as the workers: each stack runs its own Tesseract
     processes, so the threads only wait on them."""
     def run(jobs: list[StackJob]) -> Iterator[tuple[StackJob, Finished]]:
         with ThreadPoolExecutor(max_workers=max(1, settings.workers)) as pool:
-            futures: dict[Future[StackResult | None], StackJob] = {
-                pool.submit(run_stack, job, settings, home, now): job for job in jobs
+            futures: dict[Future[StackResult | Elsewhere | None], StackJob] = {
+                pool.submit(run_stack, job, settings, home, now, sharing): job for job in jobs
             }
             for future in as_completed(futures):
                 yield futures[future], future
@@ -94,30 +106,35 @@ def thread_runner(settings: Settings, home: Path, now: dt.datetime) -> StackRunn
 
 
 def run_inbox(inbox: Path, home: Path, settings: Settings, now: dt.datetime | None = None,
-              progress: ProgressHook | None = None, runner: StackRunner | None = None) -> BatchReport:
+              progress: ProgressHook | None = None, runner: StackRunner | None = None,
+              sharing: Sharing | None = None) -> BatchReport:
     """Every new batch of every tehsil under `<inbox>/<district>/<tehsil>/<batch>`, and every
-    file at the wrong depth, which waits with its reason."""
+    file at the wrong depth, which waits with its reason. With `sharing`, the night is shared
+    with other runs (the runner must pass it on to `run_stack`)."""
     now = now or dt.datetime.now()
-    runner = runner or thread_runner(settings, home, now)
-    return run_night(discover_batches(Path(inbox)), Path(home), settings, now, runner, progress, Path(inbox))
+    runner = runner or thread_runner(settings, home, now, sharing)
+    return run_night(discover_batches(Path(inbox)), Path(home), settings, now, runner, progress, Path(inbox), sharing)
 
 
 def run_night(batches: list[Batch], home: Path, settings: Settings, now: dt.datetime, runner: StackRunner,
-              progress: ProgressHook | None = None, inbox: Path | None = None) -> BatchReport:
+              progress: ProgressHook | None = None, inbox: Path | None = None, sharing: Sharing | None = None) -> BatchReport:
     """The given batches, under the home's run lock; with `inbox`, also its files at the wrong depth.
-    Raises Stopped or DiskFull, with the report of what was recorded, when the night ends early."""
+    Raises Stopped or DiskFull, with the report of what was recorded, when the night ends early.
+    A run that joined a shared night takes no lock and records neither what waits nor the sample."""
     started = time.perf_counter()
     report = BatchReport()
+    joined = sharing is not None and sharing.joined
     processes.allow_programs()
-    with exclusive_run(home), processes.stop_on_signals(at_once=False):
+    with (_owner_only(home) if joined else exclusive_run(home)), processes.stop_on_signals(at_once=False):
         try:
             catalog = Catalog.open(home)
             try:
-                if inbox is not None:
+                if inbox is not None and not joined:
                     record_unread(catalog, home, inbox, unread_entries(inbox), now, report)
-                jobs = plan_night(batches, catalog, home, settings, now, report)
-                left = _run_jobs(jobs, runner, catalog, home, settings, now, progress, report)
-                if not processes.stop_requested():  # a few record files re-hashed each night (`daftar verify`)
+                jobs = plan_night(batches, catalog, home, settings, now, None if joined else report)
+                with SharedStacks(catalog, home, sharing, now) if sharing else nullcontext() as shared:
+                    left = _run_jobs(jobs, runner, catalog, home, settings, now, progress, report, shared)
+                if not processes.stop_requested() and not joined:  # a few record files re-hashed each night (`daftar verify`)
                     fixity.sample_into_report(home, settings.archive.verify_sample, report)
             finally:
                 catalog.close()
@@ -133,26 +150,49 @@ def run_night(batches: list[Batch], home: Path, settings: Settings, now: dt.date
 
 
 def _settle(job: StackJob, outcome: Finished, catalog: Catalog, home: Path, settings: Settings, now: dt.datetime,
-            report: BatchReport, index: NightIndexer) -> int:
-    """Record one stack's outcome; 1 when it was abandoned (its sources stay as they were), else 0.
-    Raises a full disk's error, from its processing or its recording."""
+            report: BatchReport, index: NightIndexer, shared: SharedStacks | None) -> int | Elsewhere:
+    """Record one stack's outcome; 1 when it was abandoned (its sources stay as they were, its lease
+    is let go), else 0; ELSEWHERE when, in a shared night, another run holds the stack (this run
+    never took it, or lost its lease meanwhile). Raises a full disk's error, from its processing
+    or its recording."""
     try:
-        result = outcome.result()
-    except OcrFailed as error:  # the input defeats OCRmyPDF: quarantined with its reason
-        quarantine_stack(catalog, home, job.stack, f"OCR failed: {error}", now, report)
+        result: StackResult | Elsewhere | Exception | None = outcome.result()
     except Exception as error:
         if is_disk_full(error):
             raise
-        if processes.stop_requested():  # a failure after a stop is the stop's doing
-            return 1
-        # anything else is ours: recorded, retried next run, never fatal
-        retry_stack(catalog, home, job.stack, error, now, report, settings.intake.quarantine_after_failures)
-    else:
-        if result is None:  # abandoned at a stop
-            return 1
-        record_result(catalog, home, result, now, report)
-        index.catch_up()
+        result = error
+    if isinstance(result, Elsewhere):
+        return ELSEWHERE
+    # abandoned at a stop; a failure after a stop is the stop's doing (unless its input defeats OCR)
+    if result is None or (isinstance(result, Exception) and not isinstance(result, OcrFailed) and processes.stop_requested()):
+        if shared is not None:
+            shared.released(job)
+        return 1
+    if shared is not None and not shared.holds(job):  # taken over: this run was thought dead
+        return ELSEWHERE
+    part = BatchReport()  # the stack's own lines, for the lease as well as the night's report
+    try:
+        if isinstance(result, OcrFailed):  # the input defeats OCRmyPDF: quarantined with its reason
+            quarantine_stack(catalog, home, job.stack, f"OCR failed: {result}", now, part)
+        elif isinstance(result, Exception):  # anything else is ours: recorded, retried next run, never fatal
+            retry_stack(catalog, home, job.stack, result, now, part, settings.intake.quarantine_after_failures)
+        else:
+            record_result(catalog, home, result, now, part)
+            index.catch_up()
+    finally:
+        add_lines(report, part)
+    if shared is not None:
+        shared.finished(job, part)
     return 0
+
+
+@contextmanager
+def _owner_only(home: Path) -> Iterator[None]:
+    """A run that joined a shared night writes owner-only files too, as `exclusive_run` makes
+    every other night's (the night's first run holds that lock)."""
+    os.umask(0o077)
+    home.mkdir(parents=True, exist_ok=True)
+    yield
 
 
 def _recorded(report: BatchReport) -> str:
@@ -181,25 +221,32 @@ def record_unread(catalog: Catalog, home: Path, inbox: Path, entries: list[Unrea
 
 
 def plan_night(batches: list[Batch], catalog: Catalog, home: Path, settings: Settings, now: dt.datetime,
-               report: BatchReport) -> list[StackJob]:
+               report: BatchReport | None) -> list[StackJob]:
     """The stacks to process: files still being copied in wait (recorded with their reason),
     stacks already settled in an earlier run are skipped, big stacks first so the pool is not
-    left waiting on one long file at the end."""
+    left waiting on one long file at the end. `report` None: a run that joined a shared night
+    only reads; the night's first run records what waits and the manifests."""
     jobs: list[StackJob] = []
     for batch in batches:
         stacks, waiting = plan_batch(batch, settings.intake.settle_seconds)
-        for item in waiting:
-            for path in item.paths:
-                catalog.mark_waiting(batch.district, batch.tehsil, batch.name, item.stack, path, item.reason, now)
-                report.waiting.append(ReportLine(batch.district, batch.tehsil, batch.name, str(path.relative_to(batch.path)), item.reason))
         fresh = [stack for stack in stacks if not catalog.is_settled(stack)]
-        report.skipped_stacks += len(stacks) - len(fresh)
         manifest = read_manifest(batch) if fresh else None
-        if manifest is not None:
-            record_manifest(catalog, home, batch, manifest, now, report)
+        if report is not None:
+            _record_plan(catalog, home, batch, waiting, len(stacks) - len(fresh), manifest, now, report)
         jobs += [StackJob(stack, manifest.entries if manifest else {}) for stack in fresh]
     jobs.sort(key=lambda job: -sum(source.size for source in job.stack.sources))
     return jobs
+
+
+def _record_plan(catalog: Catalog, home: Path, batch: Batch, waiting: list[Waiting], skipped: int,
+                 manifest: Manifest | None, now: dt.datetime, report: BatchReport) -> None:
+    for item in waiting:
+        for path in item.paths:
+            catalog.mark_waiting(batch.district, batch.tehsil, batch.name, item.stack, path, item.reason, now)
+            report.waiting.append(ReportLine(batch.district, batch.tehsil, batch.name, str(path.relative_to(batch.path)), item.reason))
+    report.skipped_stacks += skipped
+    if manifest is not None:
+        record_manifest(catalog, home, batch, manifest, now, report)
 
 
 def record_manifest(catalog: Catalog, home: Path, batch: Batch, manifest: Manifest, now: dt.datetime, report: BatchReport) -> None:
@@ -217,26 +264,44 @@ def record_manifest(catalog: Catalog, home: Path, batch: Batch, manifest: Manife
 
 
 def _run_jobs(jobs: list[StackJob], runner: StackRunner, catalog: Catalog, home: Path, settings: Settings,
-              now: dt.datetime, progress: ProgressHook | None, report: BatchReport) -> int:
+              now: dt.datetime, progress: ProgressHook | None, report: BatchReport, shared: SharedStacks | None) -> int:
     """Record each stack as it finishes; returns how many were abandoned (stopped, or the disk
-    full: then the disk's error is raised once every finished stack is recorded)."""
+    full: then the disk's error is raised once every finished stack is recorded). In a shared
+    night, the stacks other runs hold are waited for, and run here once their lease lapses."""
+    finished, left, full = 0, 0, None
+    todo, elsewhere = jobs, []
+
+    def one_finished(part: BatchReport | None = None) -> None:
+        nonlocal finished
+        if part is not None:  # finished by another run: its lines
+            add_lines(report, part)
+        finished += 1
+        if progress:
+            progress(finished, len(jobs), report.pages)
+
     if progress:
         progress(0, len(jobs), 0)
     index = NightIndexer(catalog, home, settings)
-    left, full = 0, None
     try:
-        for finished, (job, outcome) in enumerate(runner(jobs), 1):
-            try:
-                left += _settle(job, outcome, catalog, home, settings, now, report, index)
-            except Exception as error:
-                if not is_disk_full(error):
-                    raise
-                # Not the stack's fault: the others are stopped too, and those that finish still get
-                # recorded, or (the disk still full) taken out of the archive again.
-                full, left = full or error, left + 1
-                processes.request_stop("the disk is full")
-            if progress:
-                progress(finished, len(jobs), report.pages)
+        while todo:
+            for job, outcome in runner(todo):
+                try:
+                    settled = _settle(job, outcome, catalog, home, settings, now, report, index, shared)
+                except Exception as error:
+                    if not is_disk_full(error):
+                        raise
+                    # Not the stack's fault: the others are stopped too, and those that finish still get
+                    # recorded, or (the disk still full) taken out of the archive again.
+                    full, settled = full or error, 1
+                    if shared is not None:
+                        shared.released(job)
+                    processes.request_stop("the disk is full")
+                if isinstance(settled, Elsewhere):
+                    elsewhere.append(job)
+                    continue
+                left += settled
+                one_finished()
+            todo = shared.wait(elsewhere, one_finished) if shared is not None else []
     except BaseException:
         processes.request_stop("the night failed")  # the stacks still running end now, not at their last page
         raise

@@ -13,6 +13,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -80,26 +81,41 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
-@pytest.fixture
-def prefect_server(tmp_path: Path) -> Iterator[tuple[Processes, httpx.Client]]:
-    """A Prefect server on a free loopback port, with its own PREFECT_HOME (its own database)."""
+@contextmanager
+def prefect_server_in(folder: Path, **env: str) -> Iterator[tuple[Processes, httpx.Client]]:
+    """A Prefect server on a free loopback port, with its own PREFECT_HOME (its own database) and
+    logs in `folder`; `env` for it and the processes started after it. Stopped with them at the end."""
     port = _free_port()
-    env = {**os.environ, "PREFECT_HOME": str(tmp_path / "prefect"), "PREFECT_API_URL": f"http://127.0.0.1:{port}/api",
+    env = {**os.environ, "PREFECT_HOME": str(folder / "prefect"), "PREFECT_API_URL": f"http://127.0.0.1:{port}/api",
            "PREFECT_SERVER_ANALYTICS_ENABLED": "false", "DO_NOT_TRACK": "1", "PREFECT_WORKER_QUERY_SECONDS": "2",
-           "PREFECT_LOGGING_LEVEL": "INFO", "DAFTAR_WORKERS": "1"}
-    processes = Processes(env, tmp_path)
+           "PREFECT_LOGGING_LEVEL": "INFO", "DAFTAR_WORKERS": "1", **env}
+    processes = Processes(env, folder)
     try:
         server = processes.start("server", str(BIN / "prefect"), "server", "start", "--host", "127.0.0.1",
                                  "--port", str(port), "--no-ui")
         # a fresh connection each request: reusing one the server just closed as idle resets it
         limits = httpx.Limits(max_keepalive_connections=0)
         with httpx.Client(base_url=env["PREFECT_API_URL"], timeout=30, limits=limits) as api:
-            _wait(lambda: server.poll() is not None or _answers(api), 90, "the Prefect server to answer")
+            wait_for(lambda: server.poll() is not None or _answers(api), 90, "the Prefect server to answer")
             assert server.poll() is None, processes.log("server")
             yield processes, api
     finally:
         processes.stop_all()
+
+
+@pytest.fixture
+def prefect_server(tmp_path: Path) -> Iterator[tuple[Processes, httpx.Client]]:
+    with prefect_server_in(tmp_path) as (processes, api):
+        yield processes, api
     assert processes.leftovers() == []
+
+
+def deploy(processes: Processes, inbox: Path, home: Path, *options: str) -> str:
+    """`daftar deploy` of the nightly deployment on the server, to the pool `daftar`."""
+    deployed = subprocess.run([str(BIN / "daftar"), "deploy", str(inbox), "--home", str(home), *options],
+                              env=processes.env, cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert deployed.returncode == 0, deployed.stdout + deployed.stderr
+    return deployed.stdout
 
 
 def test_a_deployed_night_runs_when_asked_and_when_its_cron_comes(prefect_server, tmp_path):
@@ -107,10 +123,8 @@ def test_a_deployed_night_runs_when_asked_and_when_its_cron_comes(prefect_server
     # GIVEN a tehsil's night of one born-digital PDF (no OCR) and `daftar deploy` with a cron every minute
     inbox, home = tmp_path / "inbox", tmp_path / "home"
     copy_stack(PDF, inbox / "anantnag" / "kokernag" / "2026-11-20")
-    deployed = subprocess.run([str(BIN / "daftar"), "deploy", str(inbox), "--home", str(home), "--cron", "* * * * *"],
-                              env=processes.env, cwd=ROOT, capture_output=True, text=True, timeout=120)
-    assert deployed.returncode == 0, deployed.stdout + deployed.stderr
-    assert "work pool daftar (created)" in deployed.stdout and "prefect worker start --pool daftar" in deployed.stdout
+    deployed = deploy(processes, inbox, home, "--cron", "* * * * *")
+    assert "work pool daftar (created)" in deployed and "prefect worker start --pool daftar" in deployed
     deployment = api.get("/deployments/name/nightly-batch/nightly").json()
     assert deployment["schedules"][0]["schedule"] == {"cron": "* * * * *", "timezone": "Asia/Kolkata", "day_or": True}
     assert deployment["parameters"] == {"inbox": str(inbox), "home": str(home)}
@@ -128,7 +142,7 @@ def test_a_deployed_night_runs_when_asked_and_when_its_cron_comes(prefect_server
     asked = [api.post(f"/deployments/{deployment['id']}/create_flow_run", json={}).json() for _ in range(2)]
 
     # THEN both complete, one after the other (one night at a time), each with its batch report
-    runs = [_finished(api, processes, lambda: api.get(f"/flow_runs/{run['id']}").json()) for run in asked]
+    runs = [finished_run(api, processes, run["id"]) for run in asked]
     assert [run["state_type"] for run in runs] == ["COMPLETED", "COMPLETED"], processes.log("worker")
 
     # AND the server's scheduler creates the cron's run by itself, which completes with its report
@@ -137,8 +151,8 @@ def test_a_deployed_night_runs_when_asked_and_when_its_cron_comes(prefect_server
         auto = sorted((r for r in found if r["auto_scheduled"]), key=lambda r: r["expected_start_time"])
         return auto[0] if auto else None
 
-    first = _wait(scheduled, 30, "the scheduler to create the cron's runs")
-    cron_run = _finished(api, processes, lambda: api.get(f"/flow_runs/{first['id']}").json(), timeout=150)
+    first = wait_for(scheduled, 30, "the scheduler to create the cron's runs")
+    cron_run = finished_run(api, processes, first["id"], timeout=150)
     assert cron_run["state_type"] == "COMPLETED", processes.log("worker")
     # AND the three nights, in whatever order they ran, did the record file once between them
     reports = [_report(api, run["id"]) for run in (*runs, cron_run)]
@@ -153,9 +167,11 @@ def _report(api: httpx.Client, flow_run_id: str) -> str:
     return json.dumps(artifacts[0])
 
 
-def _finished(api: httpx.Client, processes: Processes, read, timeout: float = 120) -> dict:
-    return _wait(lambda: (run := read())["state_type"] in FINAL and run, timeout,
-                 "the flow run to finish", lambda: processes.log("worker"))
+def finished_run(api: httpx.Client, processes: Processes, flow_run_id: str, timeout: float = 120,
+                 worker: str = "worker") -> dict:
+    """The flow run, once it is in a final state; its worker's log (`worker`) if it is not in time."""
+    return wait_for(lambda: (run := api.get(f"/flow_runs/{flow_run_id}").json())["state_type"] in FINAL and run, timeout,
+                    "the flow run to finish", lambda: processes.log(worker))
 
 
 def _answers(api: httpx.Client) -> bool:
@@ -165,7 +181,7 @@ def _answers(api: httpx.Client) -> bool:
         return False
 
 
-def _wait(check, timeout: float, what: str, explain=lambda: ""):
+def wait_for(check, timeout: float, what: str, explain=lambda: ""):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         result = check()
