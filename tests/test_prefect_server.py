@@ -130,12 +130,13 @@ def test_a_deployed_night_runs_when_asked_and_when_its_cron_comes(prefect_server
     assert deployment["parameters"] == {"inbox": str(inbox), "home": str(home)}
 
     # AND prefect.yaml's route deploys beside it, under its own name
-    from_yaml = subprocess.run([str(BIN / "prefect"), "--no-prompt", "deploy", "--name", "nightly-prefect-yaml"],
+    from_yaml = subprocess.run([str(BIN / "prefect"), "--no-prompt", "deploy", "--all"],
                                env={**processes.env, "DAFTAR_REPO": str(ROOT), "DAFTAR_INBOX": str(inbox), "DAFTAR_HOME": str(home)},
                                cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert from_yaml.returncode == 0, from_yaml.stdout[-3000:] + from_yaml.stderr[-3000:]
     names = {d["name"] for d in api.post("/deployments/filter", json={}).json()}
     assert names == {"nightly", "nightly-prefect-yaml"}
+    assert api.get("/deployments/name/take-stacks/nightly-prefect-yaml").status_code == 200  # its nights are shared too
 
     # WHEN a worker serves the pool and two runs are asked for at once through the server's API
     processes.start("worker", str(BIN / "prefect"), "worker", "start", "--pool", "daftar")
