@@ -53,7 +53,7 @@ from pipeline.intake import (
     unread_entries,
 )
 from store import archive, fixity
-from store.archive import exclusive_run
+from store.archive import exclusive_run, working
 from store.catalog import Catalog
 
 # Called with (stacks finished, stacks to do, pages so far) as each stack completes: the CLI
@@ -189,10 +189,11 @@ def _settle(job: StackJob, outcome: Finished, catalog: Catalog, home: Path, sett
 @contextmanager
 def _owner_only(home: Path) -> Iterator[None]:
     """A run that joined a shared night writes owner-only files too, as `exclusive_run` makes
-    every other night's (the night's first run holds that lock)."""
+    every other night's (the night's first run holds that lock), and holds the work folder it
+    works in, so that a night started meanwhile leaves it alone."""
     os.umask(0o077)
-    home.mkdir(parents=True, exist_ok=True)
-    yield
+    with working(home):
+        yield
 
 
 def _recorded(report: BatchReport) -> str:

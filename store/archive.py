@@ -199,12 +199,38 @@ def exclusive_run(home: Path) -> Iterator[None]:
             raise HomeBusy(f"another daftar run is using {home}") from error
         with _held_lock:
             _held[key] = 1
-        shutil.rmtree(home / "work", ignore_errors=True)
+        _clear_abandoned_work(home)
         try:
             yield
         finally:
             with _held_lock:
                 del _held[key]
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+@contextmanager
+def working(home: Path) -> Iterator[None]:
+    """Hold the home's work folder for a run that takes no home lock (one that joined a shared
+    night), so that no night's start clears it meanwhile. Any number of runs hold it at once."""
+    home.mkdir(parents=True, exist_ok=True)
+    with (home / "work.lock").open("a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_SH)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def _clear_abandoned_work(home: Path) -> None:
+    """Remove the work folder of runs killed earlier; left as it is while a run still holds it."""
+    with (home / "work.lock").open("a") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return
+        try:
+            shutil.rmtree(home / "work", ignore_errors=True)
+        finally:
             fcntl.flock(lock, fcntl.LOCK_UN)
 
 

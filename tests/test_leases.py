@@ -171,3 +171,18 @@ def test_a_stack_whose_run_died_is_taken_over_once_its_lease_lapses(tmp_path, se
     with closing(Catalog.open(home)) as catalog:
         lease = StackLeases(catalog.db, "alive", 1).read([stack_key(stack)])[stack_key(stack)]
     assert lease.holder == "alive" and lease.finished and lease.takes == 2
+
+
+def test_a_night_started_meanwhile_leaves_a_joined_runs_work_folder_alone(tmp_path):
+    # GIVEN a home whose work folder holds a joined run's stack in progress, and one a killed run left
+    from store.archive import exclusive_run, working
+
+    home = tmp_path / "home"
+    (home / "work" / "stack-joined").mkdir(parents=True)
+    with working(home):
+        # WHEN a night takes the home's lock meanwhile THEN the work folder is left as it is
+        with exclusive_run(home):
+            assert (home / "work" / "stack-joined").is_dir()
+    # AND once no run works there, the next night clears what the killed run left
+    with exclusive_run(home):
+        assert not (home / "work").exists()
