@@ -2,6 +2,8 @@
 
 Stages raise these; `cli.py` has the one handler that prints the message and exits with the
 code, and the web pages map them to HTTP answers. The codes are stable (README, "Exit codes").
+A message a web form gives back is a `Said` (its msgid and values): str() is its English, the
+page says it in its reader's language (`DaftarError.said`).
 """
 
 from __future__ import annotations
@@ -9,6 +11,8 @@ from __future__ import annotations
 import errno
 from enum import IntEnum
 from typing import Any
+
+from domain.translatable import Said
 
 
 class ExitCode(IntEnum):
@@ -28,9 +32,15 @@ class ExitCode(IntEnum):
 
 
 class DaftarError(Exception):
-    """A failure daftar expects and can explain; the message is for people."""
+    """A failure daftar expects and can explain; the message is for people: a plain text, or a
+    `Said` to be translated."""
 
     exit_code: ExitCode = ExitCode.INTERNAL
+
+    @property
+    def said(self) -> Said | str:
+        """The message as it was given: a `Said`, or the plain (English) text."""
+        return self.args[0] if self.args and isinstance(self.args[0], Said) else str(self)
 
 
 class UsageError(DaftarError, ValueError):

@@ -20,6 +20,7 @@ from domain.config import District, Settings
 from domain.errors import IndexUnavailable, NotFound, UsageError
 from domain.file_numbers import clean_value, file_number_spellings, generic_number, normalize_file_number
 from domain.model import RecordFile
+from domain.translatable import N_, Said
 from extractors.file_numbers import PATTERN_UNCONFIGURED, UNMATCHED
 from indexers import open_index
 from store.archive import read_record, rewrite_record
@@ -64,7 +65,7 @@ def find_record_file(catalog: Catalog, settings: Settings, ref: str) -> Cataloge
     for spelling in spellings:
         if (row := catalog.known_as(spelling)) is not None:
             return row
-    raise NotFound(f"no record file {ref!r}")
+    raise NotFound(Said(N_("no record file %(ref)s"), {"ref": repr(ref)}))
 
 
 def correct(home: Path, settings: Settings, user: str, ref: str, correction: Correction, reason: str,
@@ -79,7 +80,7 @@ def correct(home: Path, settings: Settings, user: str, ref: str, correction: Cor
         changes = [Change(name, _text(getattr(row, name)), _text(value))
                    for name, value in values.items() if value != getattr(row, name)]
         if not changes:
-            raise UsageError("nothing to correct: the values given are the file's already")
+            raise UsageError(Said(N_("nothing to correct: the values given are the file's already")))
         flags = [f for f in record.flags if not ("file_number" in values and flag_kind(f) in NUMBER_FLAGS)]
         _apply(record, values, flags)
         return _save(home, settings, catalog, row, record, changes, user, reason, "correct", via, client)
@@ -94,8 +95,9 @@ def clear_flag(home: Path, settings: Settings, user: str, ref: str, kind: str, r
         record = read_record(home, row.archive_dir)
         kept = [flag for flag in record.flags if flag_kind(flag) != kind.strip()]
         if len(kept) == len(record.flags):
-            open_kinds = ", ".join(sorted({flag_kind(flag) for flag in record.flags})) or "none"
-            raise UsageError(f"{row.file_number} has no {kind!r} flag (its flags: {open_kinds})")
+            open_kinds = ", ".join(sorted({flag_kind(flag) for flag in record.flags})) or Said(N_("none"))
+            raise UsageError(Said(N_("%(number)s has no %(kind)s flag (its flags: %(kinds)s)"),
+                                  {"number": row.file_number, "kind": repr(kind), "kinds": open_kinds}))
         cleared = [flag for flag in record.flags if flag not in kept]
         record.flags = kept
         change = Change("flag", "; ".join(cleared), None)
@@ -110,7 +112,7 @@ def validated(catalog: Catalog, district: District, row: CatalogedFile, correcti
     if correction.title is not None:
         title = " ".join(correction.title.split())
         if not title or len(title) > TITLE_LENGTH or _CONTROL.search(title):
-            raise UsageError(f"a title is 1 to {TITLE_LENGTH} characters of text")
+            raise UsageError(Said(N_("a title is 1 to %(most)d characters of text"), {"most": TITLE_LENGTH}))
         values["title"] = title
     if correction.record_type is not None:
         values["record_type"] = _record_type(district, correction.record_type.strip())
@@ -126,20 +128,25 @@ def checked_file_number(catalog: Catalog, district: District, row: CatalogedFile
     number = normalize_file_number(typed, patterns, "correction") if patterns else None
     normalized = number.normalized if number else (None if patterns else generic_number(typed))
     if normalized is None:
-        wanted = "; ".join(f"{p.name}: {p.regex}" for p in patterns) or "letters, digits and / - ."
-        raise UsageError(f"{typed!r} is not a file number of {district.name} (its patterns: {wanted}; "
-                         "a year must be within each pattern's years)")
+        wanted = "; ".join(f"{p.name}: {p.regex}" for p in patterns) or Said(N_("letters, digits and / - ."))
+        raise UsageError(Said(N_("%(typed)s is not a file number of %(district)s (its patterns: %(patterns)s; "
+                                 "a year must be within each pattern's years)"),
+                              {"typed": repr(typed), "district": district.name, "patterns": wanted}))
     others = [other for other in catalog.same_number(normalized) if other.file_id != row.file_id]
     if others:
-        raise UsageError(f"{normalized} is already the number of record file {others[0].file_id} "
-                         f"({others[0].district}/{others[0].tehsil}): correct that one first")
+        raise UsageError(Said(N_("%(number)s is already the number of record file %(file_id)s (%(place)s): "
+                                 "correct that one first"),
+                              {"number": normalized, "file_id": others[0].file_id,
+                               "place": f"{others[0].district}/{others[0].tehsil}"}))
     return normalized
 
 
 def _record_type(district: District, value: str) -> str:
     known = sorted(district.record_type_keywords)
     if (known and value not in known) or not _RECORD_TYPE.match(value):
-        raise UsageError(f"record type {value!r} is not one of {district.name}'s: {', '.join(known) or 'none configured'}")
+        raise UsageError(Said(N_("record type %(kind)s is not one of %(district)s's: %(known)s"),
+                              {"kind": repr(value), "district": district.name,
+                               "known": ", ".join(known) or Said(N_("none configured"))}))
     return value
 
 
@@ -147,7 +154,8 @@ def _year(district: District, year: int) -> int:
     ranges = [pattern.year_range for pattern in district.file_number_patterns] or [(1850, 2100)]
     first, last = min(r[0] for r in ranges), min(max(r[1] for r in ranges), dt.date.today().year)
     if not first <= year <= last:
-        raise UsageError(f"year {year} is outside {first}-{last}")
+        raise UsageError(Said(N_("year %(year)d is outside %(first)d-%(last)d"),
+                              {"year": year, "first": first, "last": last}))
     return year
 
 
@@ -155,7 +163,7 @@ def checked_reason(reason: str) -> str:
     """Why a person changes a record file, as the history keeps it; UsageError when missing or too long."""
     reason = " ".join((reason or "").split())
     if not reason or len(reason) > REASON_LENGTH:
-        raise UsageError(f"say why (--reason): 1 to {REASON_LENGTH} characters")
+        raise UsageError(Said(N_("say why (--reason): 1 to %(most)d characters"), {"most": REASON_LENGTH}))
     return reason
 
 

@@ -16,11 +16,15 @@ from pathlib import Path
 
 from domain.errors import NotFound, UsageError
 from domain.model import Batch
+from domain.translatable import N_, Said, recognised
 from night.corrections import checked_reason
-from pipeline.intake import Manifest, ManifestEntry, stack_paths
+from pipeline.intake import QUARANTINE_REASONS, Manifest, ManifestEntry, stack_paths
 from store.audit import AuditLog
 from store.catalog import Catalog
 from store.sources import Replacement, SourceState
+
+
+NOT_REGULAR = N_("%(file)s is not a regular file (a link or a folder): give the scanned file itself")
 
 
 @dataclass(frozen=True)
@@ -50,7 +54,9 @@ def requeue(home: Path, user: str, entry: str, rescan: Path, reason: str, via: s
         key = _rescan_key(original, rescan if rescan.is_absolute() else tehsil_folder(original) / rescan, str(rescan))
         known = catalog.source(Path(key))
         if known is not None and known.state == "quarantined":
-            raise UsageError(f"{rescan} was quarantined too ({known.reason}): scan it again")
+            quarantined_for = recognised(known.reason, QUARANTINE_REASONS) or known.reason  # the night's words
+            raise UsageError(Said(N_("%(rescan)s was quarantined too (%(reason)s): scan it again"),
+                                  {"rescan": str(rescan), "reason": quarantined_for}))
         closed = _note(home, catalog, original, key, user, reason, via, client, when)
     return Requeued(original, key, closed)
 
@@ -73,7 +79,7 @@ def note_manifest_rescans(catalog: Catalog, home: Path, batch: Batch, manifest: 
 def _note_manifest_row(catalog: Catalog, home: Path, batch: Batch, entry: ManifestEntry, paths: list[Path],
                        when: dt.datetime) -> None:
     if not paths:
-        raise NotFound(f"the batch has no scan or folder {entry.source}")
+        raise NotFound(Said(N_("the batch has no scan or folder %(source)s"), {"source": entry.source}))
     noted = catalog.replacement_by(paths[0])
     if noted is not None and _names(noted.replaces, entry.replaces):
         return  # noted on an earlier night
@@ -97,10 +103,12 @@ def quarantined_entry(catalog: Catalog, entry: str, district: str | None = None,
     of it, if only one has it."""
     found = [source for source in catalog.open_quarantine(district, tehsil) if _names(source.path, entry)]
     if not found:
-        raise NotFound(f"no quarantined scan {entry!r} is waiting for a re-scan (`daftar review` lists them)")
+        raise NotFound(Said(N_("no quarantined scan %(entry)s is waiting for a re-scan (`daftar review` lists them)"),
+                            {"entry": repr(entry)}))
     if len(found) > 1:
         named = ", ".join(f"{s.district}/{s.tehsil}/{batch_entry(s)}" for s in found[:5])
-        raise UsageError(f"{entry!r} names {len(found)} quarantined scans ({named}): give more of its path")
+        raise UsageError(Said(N_("%(entry)s names %(count)d quarantined scans (%(named)s): give more of its path"),
+                              {"entry": repr(entry), "count": len(found), "named": named}))
     return found[0]
 
 
@@ -114,7 +122,8 @@ def tehsil_folder(original: SourceState) -> Path:
     """The inbox folder of the quarantined source's tehsil, where its re-scan goes (in a batch folder)."""
     parts = Path(original.path).parts
     if original.batch not in parts:
-        raise UsageError(f"{batch_entry(original)} is not in a batch folder: a re-scan cannot replace it")
+        raise UsageError(Said(N_("%(entry)s is not in a batch folder: a re-scan cannot replace it"),
+                              {"entry": batch_entry(original)}))
     return Path(*parts[:parts.index(original.batch)])
 
 
@@ -140,19 +149,22 @@ def _rescan_key(original: SourceState, rescan: Path, shown: str) -> str:
     tehsil = tehsil_folder(original)
     inside = folders_below(tehsil, rescan)  # where it is first: nothing outside the tehsil's folder is looked at
     if inside is None:
-        raise UsageError(f"{shown} is not in the inbox folder of {original.district}/{original.tehsil}: "
-                         f"drop it under {tehsil.name}/<batch>/ first")
+        raise UsageError(Said(N_("%(file)s is not in the inbox folder of %(place)s: "
+                                 "drop it under %(tehsil)s/<batch>/ first"),
+                              {"file": shown, "place": f"{original.district}/{original.tehsil}", "tehsil": tehsil.name}))
     try:
         status = rescan.lstat()
     except FileNotFoundError:
-        raise NotFound(f"{shown} is not there: drop the re-scan into the inbox first, under {tehsil.name}/<batch>/") from None
+        raise NotFound(Said(N_("%(file)s is not there: drop the re-scan into the inbox first, under %(tehsil)s/<batch>/"),
+                            {"file": shown, "tehsil": tehsil.name})) from None
     if not stat.S_ISREG(status.st_mode):
-        raise UsageError(f"{shown} is not a regular file (a link or a folder): give the scanned file itself")
+        raise UsageError(Said(NOT_REGULAR, {"file": shown}))
     if not inside:
-        raise UsageError(f"{shown} lies directly in the tehsil's folder: put it in a batch folder")
+        raise UsageError(Said(N_("%(file)s lies directly in the tehsil's folder: put it in a batch folder"),
+                              {"file": shown}))
     key = str(tehsil.joinpath(*inside, rescan.name))
     if key == original.path:
-        raise UsageError("that is the quarantined scan itself: give its re-scan")
+        raise UsageError(Said(N_("that is the quarantined scan itself: give its re-scan")))
     return key
 
 

@@ -22,9 +22,10 @@ from pathlib import Path
 from domain.config import Settings, name_key
 from domain.errors import BadInput, NotFound, UsageError
 from domain.model import Batch, PageRecord, RecordFile, SourceFile, Stack
+from domain.translatable import N_, Said
 from night.corrections import checked_reason, find_record_file, index_now
-from night.rescan import folders_below, tehsil_folder
-from night.split_join import BLANK_FLAG, page_flags, rewrite_parts
+from night.rescan import NOT_REGULAR, folders_below, tehsil_folder
+from night.split_join import BLANK_FLAG, PAGE_FROM, PAGES, PAGES_FROM, page_flags, rewrite_parts
 from night.stack import StackProcessor
 from pipeline import alto
 from pipeline.intake import fingerprint
@@ -69,24 +70,33 @@ def page_range(pages: str, count: int) -> tuple[int, int]:
     """`3-4` or `3` as (first, last), within a record file of `count` pages; UsageError otherwise."""
     first, _, last = pages.strip().partition("-")
     if not first.strip().isdecimal() or not (last.strip() or first).isdecimal():
-        raise UsageError(f"pages {pages!r}: give a page (3) or a range of pages (3-4)")
+        raise UsageError(Said(N_("pages %(pages)s: give a page (3) or a range of pages (3-4)"), {"pages": repr(pages)}))
     start, end = int(first), int(last or first)
     if not 1 <= start <= end <= count:
-        raise UsageError(f"pages {pages!r}: the record file has pages 1-{count}")
+        raise UsageError(Said(N_("pages %(pages)s: the record file has pages 1-%(count)d"),
+                              {"pages": repr(pages), "count": count}))
     return start, end
 
 
-def pages_named(first: int, last: int) -> str:
-    return f"page {first}" if first == last else f"pages {first}-{last}"
+def pages_named(first: int, last: int) -> Said:
+    """`page 3` or `pages 3-4`, for a message."""
+    return Said(N_("page %(page)d"), {"page": first}) if first == last else Said(PAGES, {"first": first, "last": last})
+
+
+def _pages_from(first: int, last: int, source: str) -> str:
+    """A line of the history: which pages, from which scan (English, as the catalog keeps it)."""
+    if first == last:
+        return str(Said(PAGE_FROM, {"page": first, "source": source}))
+    return str(Said(PAGES_FROM, {"first": first, "last": last, "source": source}))
 
 
 def _scan_source(scan: Path) -> SourceFile:
     try:
         status = scan.lstat()
     except FileNotFoundError:
-        raise NotFound(f"{scan} is not there: give the re-scanned pages' file") from None
+        raise NotFound(Said(N_("%(file)s is not there: give the re-scanned pages' file"), {"file": str(scan)})) from None
     if not stat.S_ISREG(status.st_mode):
-        raise UsageError(f"{scan} is not a regular file (a link or a folder): give the scanned file itself")
+        raise UsageError(Said(NOT_REGULAR, {"file": str(scan)}))
     return fingerprint(scan.absolute())
 
 
@@ -100,21 +110,25 @@ def _replace_pages(home: Path, settings: Settings, catalog: Catalog, row: Catalo
     try:
         read = list(processor.read(now, claim_ids=False))
         if processor.result.quarantined:
-            raise BadInput(f"{scan.name} cannot be read: {processor.result.quarantined[0][1]}")
+            raise BadInput(Said(N_("%(scan)s cannot be read: %(reason)s"),
+                                {"scan": scan.name, "reason": processor.result.quarantined[0][1]}))
         if len(read) != 1:
-            raise UsageError(f"{scan.name} reads as {len(read)} record files (a separator sheet in it?): scan only the pages")
+            raise UsageError(Said(N_("%(scan)s reads as %(count)d record files (a separator sheet in it?): "
+                                     "scan only the pages"),
+                                  {"scan": scan.name, "count": len(read)}))
         rescanned, pdf, alto_files = read[0]
         wanted = span[1] - span[0] + 1
         if len(rescanned.pages) != wanted:
-            raise UsageError(f"{scan.name} has {len(rescanned.pages)} page(s) for the {wanted} of {pages_named(*span)}: "
-                             "scan exactly those pages again")
+            raise UsageError(Said(N_("%(scan)s has %(count)d page(s) for the %(wanted)d of %(pages)s: "
+                                     "scan exactly those pages again"),
+                                  {"scan": scan.name, "count": len(rescanned.pages), "wanted": wanted,
+                                   "pages": pages_named(*span)}))
         with tempfile.TemporaryDirectory(dir=home) as tmp:
             new_pages = [dataclasses.replace(page, source=label) for page in rescanned.pages]
             folder = _alto_folder(Path(tmp), new_pages, alto_files)
             updated = _with_pages(record, rescanned, new_pages, span, source, label)
             was = ", ".join(sorted({page.source for page in record.pages[span[0] - 1:span[1]]}))
-            which = pages_named(*span)
-            change = Change("rescan-pages", f"{which} from {was}", f"{which} from {label}")
+            change = Change("rescan-pages", _pages_from(*span, was), _pages_from(*span, label))
             rewrite_parts(home, catalog, row, record, [updated], [(record.file_id, change)], user, reason,
                           rescanned=(pdf, folder, new_pages))
         return updated

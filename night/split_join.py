@@ -26,6 +26,7 @@ import pikepdf
 from domain.config import District, Settings
 from domain.errors import UsageError
 from domain.model import Barcode, FileNumber, PageRecord, RecordFile
+from domain.translatable import N_, Said
 from extractors.file_numbers import file_numbers_from_barcodes
 from night.corrections import NUMBER_FLAGS, checked_file_number, checked_reason, find_record_file, flag_kind, index_now
 from pipeline.archival_pdf import stamp_record
@@ -38,6 +39,15 @@ from store.mets import alto_name
 # A flag about some pages: `low-ocr-confidence: pages 2, 3`, `dark-page: page 4`, `ocr-failed: page 2: ...`.
 _PAGE_FLAG = re.compile(r"^(?P<kind>[^:]+): (?P<word>pages?) (?P<pages>\d+(?:, \d+)*)(?P<rest>.*)$")
 BLANK_FLAG = "blank-pages"
+
+# The history's words for a split, a join and pages scanned again (`night.rescan_pages`); the web
+# pages recognise them to say them in their reader's language (the numbers, names of files, as written).
+PAGES = N_("pages %(first)d-%(last)d")
+PAGES_OF = N_("pages %(first)d-%(last)d of %(number)s")
+PAGES_FROM = N_("pages %(first)d-%(last)d from %(source)s")
+PAGE_FROM = N_("page %(page)d from %(source)s")
+SPLIT_AT = N_("pages %(first)d-%(last)d; pages %(moved_first)d-%(moved_last)d are now %(number)s")
+HISTORY_WORDINGS = (PAGES, PAGES_OF, PAGES_FROM, PAGE_FROM, SPLIT_AT)
 
 
 @dataclass(frozen=True)
@@ -58,15 +68,17 @@ def split(home: Path, settings: Settings, user: str, ref: str, at_page: int, rea
         record = read_record(home, row.archive_dir)
         count = len(record.pages)
         if not 2 <= at_page <= count:
-            raise UsageError(f"{row.file_number} has {count} page(s): split it at a page from 2 to {count}"
-                             if count > 1 else f"{row.file_number} has one page: there is nothing to split")
+            raise UsageError(Said(N_("%(number)s has %(count)d page(s): split it at a page from 2 to %(count)d"),
+                                  {"number": row.file_number, "count": count}) if count > 1 else
+                             Said(N_("%(number)s has one page: there is nothing to split"), {"number": row.file_number}))
         number = _second_number(catalog, settings.district(row.district), row, record.pages[at_page - 1], file_number)
         [new_id] = catalog.claim_file_ids([(f"split/{record.file_id}/{uuid.uuid4().hex}", number.slug)])
         first = _part(record, record.pages[:at_page - 1], record.file_id, None)
         second = _part(record, record.pages[at_page - 1:], new_id, number)
-        moved = f"pages {at_page}-{count}"
-        history = [(first.file_id, Change("split", f"pages 1-{count}", f"pages 1-{at_page - 1}; {moved} are now {second.file_number}")),
-                   (second.file_id, Change("split", f"{moved} of {record.file_number}", second.file_number))]
+        kept = {"first": 1, "last": at_page - 1, "moved_first": at_page, "moved_last": count, "number": second.file_number}
+        history = [(first.file_id, Change("split", _said(PAGES, first=1, last=count), _said(SPLIT_AT, **kept))),
+                   (second.file_id, Change("split", _said(PAGES_OF, first=at_page, last=count, number=record.file_number),
+                                           second.file_number))]
         rewrite_parts(home, catalog, row, record, [first, second], history, user, reason)
         _audit(home, user, "split", [first, second], via, client)
         return Reshaped([first, second], index_now(home, settings, catalog, [first, second]))
@@ -82,9 +94,10 @@ def join(home: Path, settings: Settings, user: str, first_ref: str, second_ref: 
         _check_joinable(first_row, second_row)
         first, second = read_record(home, first_row.archive_dir), read_record(home, second_row.archive_dir)
         joined = _joined(first, second, catalog)
-        pages = f"pages {len(first.pages) + 1}-{len(joined.pages)}"
-        history = [(first.file_id, Change("join", f"pages 1-{len(first.pages)}", f"{pages} from {second.file_number}")),
-                   (second.file_id, Change("join", second.file_number, f"{pages} of {first.file_number}"))]
+        pages = {"first": len(first.pages) + 1, "last": len(joined.pages)}
+        history = [(first.file_id, Change("join", _said(PAGES, first=1, last=len(first.pages)),
+                                          _said(PAGES_FROM, **pages, source=second.file_number))),
+                   (second.file_id, Change("join", second.file_number, _said(PAGES_OF, **pages, number=first.file_number)))]
         rewrite_parts(home, catalog, first_row, first, [joined], history, user, reason, second=(second_row, second))
         remove_record(home, second_row.archive_dir)
         _audit(home, user, "join", [joined, second], via, client)
@@ -97,7 +110,8 @@ def _second_number(catalog: Catalog, district: District, row: CatalogedFile, pag
     if typed and typed.strip():
         normalized = checked_file_number(catalog, district, row, typed)
         if normalized == row.file_number:
-            raise UsageError(f"{normalized} is the number of the first part; give the second part its own")
+            raise UsageError(Said(N_("%(number)s is the number of the first part; give the second part its own"),
+                                  {"number": normalized}))
         return FileNumber(typed, normalized, "correction")
     barcodes = [Barcode(**{**barcode, "box": tuple(barcode["box"])}) for barcode in page.barcodes]
     for read in file_numbers_from_barcodes(barcodes, district.file_number_patterns, district.separator_pattern):
@@ -147,6 +161,11 @@ def _joined(first: RecordFile, second: RecordFile, catalog: Catalog) -> RecordFi
         candidates=[*first.candidates, *second.candidates], separators=[*first.separators, *second.separators])
 
 
+def _said(wording: str, **values: object) -> str:
+    """A line of the history in daftar's words, as the catalog keeps it: English."""
+    return str(Said(wording, values))
+
+
 def page_flags(flags: list[str], renumbered: dict[int, int]) -> list[str]:
     """The flags about pages, for the pages kept (old number → new), renumbered."""
     kept = []
@@ -166,11 +185,15 @@ def _blank_flag(flags: list[str], pages: list[PageRecord]) -> list[str]:
 
 def _check_joinable(first: CatalogedFile, second: CatalogedFile) -> None:
     if first.file_id == second.file_id:
-        raise UsageError(f"{first.file_number} and {second.file_number} are one record file")
+        raise UsageError(Said(N_("%(first)s and %(second)s are one record file"),
+                              {"first": first.file_number, "second": second.file_number}))
     if (first.district, first.tehsil, first.batch) != (second.district, second.tehsil, second.batch):
-        raise UsageError(f"{first.file_number} ({first.district}/{first.tehsil}, batch {first.batch}) and "
-                         f"{second.file_number} ({second.district}/{second.tehsil}, batch {second.batch}) were not "
-                         "scanned together: only record files of one batch are joined")
+        raise UsageError(Said(N_("%(first)s (%(first_place)s, batch %(first_batch)s) and %(second)s (%(second_place)s, "
+                                 "batch %(second_batch)s) were not scanned together: only record files of one batch "
+                                 "are joined"),
+                              {"first": first.file_number, "first_place": f"{first.district}/{first.tehsil}",
+                               "first_batch": first.batch, "second": second.file_number,
+                               "second_place": f"{second.district}/{second.tehsil}", "second_batch": second.batch}))
 
 
 def rewrite_parts(home: Path, catalog: Catalog, row: CatalogedFile, before: RecordFile, parts: list[RecordFile],

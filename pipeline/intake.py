@@ -19,7 +19,8 @@ from pathlib import Path
 from domain.errors import UnreadableSource
 from domain.model import Batch, SourceFile, Stack
 from domain.text import printable_name
-from pipeline.pages import IMAGE_SUFFIXES, page_count
+from domain.translatable import N_, Said
+from pipeline.pages import IMAGE_SUFFIXES, UNREADABLE, page_count
 
 MANIFEST = "manifest.csv"
 LOOSE_STACK = "_loose"
@@ -70,6 +71,19 @@ NO_PLACE = "(none)"
 # Longest name read (bytes of UTF-8): daftar adds suffixes to names in the archive, quarantine and
 # work folders, and the file system allows 255.
 MAX_NAME_BYTES = 150
+# Why an entry of the inbox is quarantined, beside why a source cannot be read (`pipeline.pages`):
+# the quarantine reasons the web pages say in their reader's language.
+TOO_BIG = N_("file too large (%(size)d bytes, limit %(most)d)")
+NOT_UTF8 = N_("the name is not valid UTF-8 (shown as %(name)s): rename it")
+NAME_TOO_LONG = N_("the name is too long (%(size)d bytes, at most %(most)d): rename it shorter")
+LINK = N_("a symbolic link: links are not followed; put the file itself in the batch")
+DANGLING_LINK = N_("a symbolic link (dangling): links are not followed; put the file itself in the batch")
+IN_REFUSED_FOLDER = N_("in the folder %(folder)s: %(reason)s")
+MANIFEST_TOO_BIG = N_("manifest not read: %(size)d bytes, over %(most)d")
+MANIFEST_NOT_UTF8 = N_("manifest not read: it is not UTF-8 text; save it as CSV in UTF-8")
+MANIFEST_NOT_CSV = N_("manifest not read: not a readable CSV file (%(detail)s)")
+QUARANTINE_REASONS = (*UNREADABLE, TOO_BIG, NOT_UTF8, NAME_TOO_LONG, LINK, DANGLING_LINK, IN_REFUSED_FOLDER,
+                      MANIFEST_TOO_BIG, MANIFEST_NOT_UTF8, MANIFEST_NOT_CSV)
 _WHERE = ("directly in the inbox", "in a district folder", "in a tehsil folder, not in a batch folder")
 
 
@@ -98,8 +112,8 @@ def unread_entries(inbox: Path) -> list[Unread]:
             path, is_dir = Path(entry.path), entry.is_dir(follow_symlinks=False)
             if refused := refusal(entry, len(place)):
                 for inside in (_everything_in(path) if is_dir else [path]):
-                    add(inside, place, refused[0] if inside == path else f"in the folder {printable_name(entry.name)}: {refused[0]}",
-                        refused[1])
+                    add(inside, place, refused[0] if inside == path else
+                        IN_REFUSED_FOLDER % {"folder": printable_name(entry.name), "reason": refused[0]}, refused[1])
             elif is_dir and len(place) < 3:
                 survey(path, [*place, entry.name])
             elif is_dir and len(place) == 3:
@@ -129,12 +143,11 @@ def refusal(entry: os.DirEntry, depth: int) -> tuple[str, bool] | None:
     whether it is quarantined (else it waits); None when it is read."""
     name = entry.name
     if printable_name(name) != name:
-        return f"the name is not valid UTF-8 (shown as {printable_name(name)}): rename it", True
+        return NOT_UTF8 % {"name": printable_name(name)}, True
     if len(name.encode()) > MAX_NAME_BYTES:
-        return f"the name is too long ({len(name.encode())} bytes, at most {MAX_NAME_BYTES}): rename it shorter", True
+        return NAME_TOO_LONG % {"size": len(name.encode()), "most": MAX_NAME_BYTES}, True
     if entry.is_symlink():
-        dangling = "" if os.path.exists(entry.path) else " (dangling)"
-        return f"a symbolic link{dangling}: links are not followed; put the file itself in the batch", True
+        return (LINK if os.path.exists(entry.path) else DANGLING_LINK), True
     kind = "folder" if entry.is_dir(follow_symlinks=False) else "file"
     if name.startswith("."):
         return f"a hidden {kind}: not read; rename it without the leading dot if it holds scans", False
@@ -216,7 +229,7 @@ def readable_pages(path: Path, max_bytes: int) -> int:
     and opening as a scan. Raises UnreadableSource with the quarantine reason."""
     size = path.stat().st_size
     if size > max_bytes:
-        raise UnreadableSource(f"file too large ({size} bytes, limit {max_bytes})")
+        raise UnreadableSource(Said(TOO_BIG, {"size": size, "most": max_bytes}))
     return page_count(path)
 
 
@@ -278,14 +291,14 @@ def read_manifest(batch: Batch) -> Manifest | None:
     if not stat.S_ISREG(status.st_mode):
         return None
     if status.st_size > MAX_MANIFEST_BYTES:
-        return Manifest(path, {}, unreadable=f"manifest not read: {status.st_size} bytes, over {MAX_MANIFEST_BYTES}")
+        return Manifest(path, {}, unreadable=MANIFEST_TOO_BIG % {"size": status.st_size, "most": MAX_MANIFEST_BYTES})
     try:
         with path.open(newline="", encoding="utf-8-sig") as handle:
             rows = list(csv.DictReader(handle))
     except UnicodeDecodeError:
-        return Manifest(path, {}, unreadable="manifest not read: it is not UTF-8 text; save it as CSV in UTF-8")
+        return Manifest(path, {}, unreadable=MANIFEST_NOT_UTF8)
     except csv.Error as error:
-        return Manifest(path, {}, unreadable=f"manifest not read: not a readable CSV file ({error})")
+        return Manifest(path, {}, unreadable=MANIFEST_NOT_CSV % {"detail": error})
     entries: dict[str, ManifestEntry] = {}
     skipped: list[str] = []
     for number, row in enumerate(rows, 2):  # row 1 is the header

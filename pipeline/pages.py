@@ -16,6 +16,7 @@ import numpy as np
 from PIL import Image, ImageOps
 
 from domain.errors import UnreadableSource
+from domain.translatable import N_, Said
 from pipeline import pdftoppm
 
 IMAGE_SUFFIXES = {".tif", ".tiff", ".jpg", ".jpeg", ".png"}
@@ -27,6 +28,30 @@ MIN_PAGE_INCHES = 0.5
 MAX_PAGE_INCHES = 200.0
 EXIF_ORIENTATION = 0x0112
 TIFF_STRIP_OFFSETS = 273
+
+# Why a source cannot be read (its quarantine reason), for the web pages to say in their reader's
+# language (`domain.translatable.recognised`). A page's size is measured in pixels or in PDF points.
+EMPTY = N_("empty file (0 bytes)")
+NOT_AN_IMAGE = N_("not a readable image: %(detail)s")
+UNSUPPORTED = N_("unsupported file type %(suffix)s")
+NO_SUFFIX = N_("unsupported file type (none)")
+NO_PAGES = N_("PDF with no pages")
+ENCRYPTED = N_("encrypted PDF (password required)")
+CORRUPT = N_("corrupt PDF: %(detail)s")
+TOO_SMALL = {
+    "pixels": N_("page %(page)d is %(width)sx%(height)s pixels (%(inches)s in at %(per_inch)s per inch): "
+                 "too small to be a scanned page (under %(least)s in a side)"),
+    "pt": N_("page %(page)d is %(width)sx%(height)s pt (%(inches)s in at %(per_inch)s per inch): "
+             "too small to be a scanned page (under %(least)s in a side)")}
+TOO_LARGE = {
+    "pixels": N_("page %(page)d is %(width)sx%(height)s pixels (%(inches)s in at %(per_inch)s per inch): "
+                 "larger than any paper (over %(most)s in, PDF's own limit)"),
+    "pt": N_("page %(page)d is %(width)sx%(height)s pt (%(inches)s in at %(per_inch)s per inch): "
+             "larger than any paper (over %(most)s in, PDF's own limit)")}
+TOO_MANY_PIXELS = N_("page %(page)d is %(width)dx%(height)d pixels, over the limit")
+UNDECODABLE = N_("PDF page %(page)d has an image that cannot be decoded: %(detail)s")
+UNREADABLE = (EMPTY, NOT_AN_IMAGE, UNSUPPORTED, NO_SUFFIX, NO_PAGES, ENCRYPTED, CORRUPT, *TOO_SMALL.values(),
+              *TOO_LARGE.values(), TOO_MANY_PIXELS, UNDECODABLE, pdftoppm.CANNOT_RENDER)
 
 
 @dataclass(frozen=True, eq=False)
@@ -52,7 +77,7 @@ def page_count(path: Path) -> int:
     """Number of pages, checking the file can be opened at all and each page is paper-sized."""
     suffix = path.suffix.lower()
     if path.stat().st_size == 0:
-        raise UnreadableSource("empty file (0 bytes)")
+        raise UnreadableSource(Said(EMPTY))
     if suffix in PDF_SUFFIXES:
         return _pdf_page_count(path)
     if suffix in IMAGE_SUFFIXES:
@@ -66,8 +91,8 @@ def page_count(path: Path) -> int:
         except UnreadableSource:
             raise
         except Exception as error:  # PIL raises many types for broken files
-            raise UnreadableSource(f"not a readable image: {error}") from error
-    raise UnreadableSource(f"unsupported file type {suffix or '(none)'}")
+            raise UnreadableSource(Said(NOT_AN_IMAGE, {"detail": str(error)})) from error
+    raise UnreadableSource(Said(UNSUPPORTED, {"suffix": suffix}) if suffix else Said(NO_SUFFIX))
 
 
 def _pdf_page_count(path: Path) -> int:
@@ -81,21 +106,22 @@ def _pdf_page_count(path: Path) -> int:
                 left, bottom, right, top = (float(v) for v in page.mediabox)
                 _check_size(index, abs(right - left), abs(top - bottom), 72, "pt")
             if not pdf.pages:
-                raise UnreadableSource("PDF with no pages")
+                raise UnreadableSource(Said(NO_PAGES))
             return len(pdf.pages)
     except pikepdf.PasswordError as error:
-        raise UnreadableSource("encrypted PDF (password required)") from error
+        raise UnreadableSource(Said(ENCRYPTED)) from error
     except pikepdf.PdfError as error:
-        raise UnreadableSource(f"corrupt PDF: {str(error).replace(f'{path}: ', '')}") from error
+        raise UnreadableSource(Said(CORRUPT, {"detail": str(error).replace(f"{path}: ", "")})) from error
 
 
 def _check_size(index: int, width: float, height: float, per_inch: float, unit: str) -> None:
     inches = (width / per_inch, height / per_inch)
-    size = f"page {index + 1} is {width:g}x{height:g} {unit} ({inches[0]:.3g}x{inches[1]:.3g} in at {per_inch:g} per inch)"
+    size = {"page": index + 1, "width": f"{width:g}", "height": f"{height:g}",
+            "inches": f"{inches[0]:.3g}x{inches[1]:.3g}", "per_inch": f"{per_inch:g}"}
     if min(inches) < MIN_PAGE_INCHES:
-        raise UnreadableSource(f"{size}: too small to be a scanned page (under {MIN_PAGE_INCHES} in a side)")
+        raise UnreadableSource(Said(TOO_SMALL[unit], {**size, "least": str(MIN_PAGE_INCHES)}))
     if max(inches) > MAX_PAGE_INCHES:
-        raise UnreadableSource(f"{size}: larger than any paper (over {MAX_PAGE_INCHES:g} in, PDF's own limit)")
+        raise UnreadableSource(Said(TOO_LARGE[unit], {**size, "most": f"{MAX_PAGE_INCHES:g}"}))
 
 
 def _declared_dpi(image: Image.Image, default: int) -> int:
@@ -119,7 +145,8 @@ def iter_pages(path: Path, dpi: int = 300, max_pixels: int = 60_000_000) -> Iter
             for index in range(frames):
                 image.seek(index)
                 if image.width * image.height > max_pixels:
-                    raise UnreadableSource(f"page {index + 1} is {image.width}x{image.height} pixels, over the limit")
+                    raise UnreadableSource(Said(TOO_MANY_PIXELS, {"page": index + 1, "width": image.width,
+                                                                  "height": image.height}))
                 if frames > 1:
                     image.load()
             for index in range(frames):
@@ -129,7 +156,7 @@ def iter_pages(path: Path, dpi: int = 300, max_pixels: int = 60_000_000) -> Iter
     except UnreadableSource:
         raise
     except Exception as error:
-        raise UnreadableSource(f"not a readable image: {error}") from error
+        raise UnreadableSource(Said(NOT_AN_IMAGE, {"detail": str(error)})) from error
 
 
 def _grey(image: Image.Image) -> np.ndarray:
@@ -219,7 +246,7 @@ def render_pdf_page(path: Path, index: int, dpi: int) -> np.ndarray:
         with Image.open(pgm) as image:
             grey = np.asarray(image.convert("L"))
     if "Error" in said and int(grey.min()) >= 250:
-        raise UnreadableSource(f"PDF page {index + 1} has an image that cannot be decoded: {said.splitlines()[0][:200]}")
+        raise UnreadableSource(Said(UNDECODABLE, {"page": index + 1, "detail": said.splitlines()[0][:200]}))
     return grey
 
 

@@ -13,7 +13,10 @@ import tempfile
 from pathlib import Path
 
 from domain.errors import UnreadableSource
+from domain.translatable import N_, Said
 from pipeline import processes
+
+CANNOT_RENDER = N_("cannot render PDF page %(page)d: %(detail)s")  # a quarantine reason (`pipeline.pages.UNREADABLE`)
 
 
 def render_grey(pdf: Path, page: int, dpi: int, prefix: Path) -> tuple[Path, str]:
@@ -24,7 +27,7 @@ def render_grey(pdf: Path, page: int, dpi: int, prefix: Path) -> tuple[Path, str
     result = _run(pdf, page, ["-gray", "-r", str(dpi)], prefix, timeout=300)
     pgm = prefix.with_suffix(".pgm")
     if result.returncode != 0 or not pgm.exists():
-        raise UnreadableSource(f"cannot render PDF page {page}: {result.stderr.strip()[:200]}")
+        raise UnreadableSource(Said(CANNOT_RENDER, {"page": page, "detail": result.stderr.strip()[:200]}))
     return pgm, result.stderr.strip()
 
 

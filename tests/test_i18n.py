@@ -14,25 +14,35 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-from babel.messages.extract import extract_from_dir, extract_from_file
+from babel.messages.extract import extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po
 from fastapi.testclient import TestClient
 
 from domain.config import Settings
+from domain.errors import UnreadableSource, UsageError
+from domain.translatable import N_, Said, recognised
+from night.corrections import checked_reason
+from night.split_join import HISTORY_WORDINGS
+from pipeline.intake import QUARANTINE_REASONS
+from pipeline.pages import page_count
 from pipeline.progress import Status
+from store.catalog import Catalog
 from store.audit import AuditLog
 from store.users import INTERFACE_LANGUAGES, add_user, list_users
 from tests.web_fixtures import COURT_CASE, MUTATION, PASSWORD, add_users, archive_record, file_id, log_in, record_file
 from web.app import create_app
 from web.i18n import LANGUAGES, LOCALES, accepted_language, said_in
 from web.login_limits import LoginGate, LoginLimits
-from web.progress_view import describe_flag, projection_note
+from web.progress_view import describe_flag, projection_note, public_reason
+from web.templating import history_value
 
 ROOT = Path(__file__).resolve().parent.parent
 SCRIPT = "<script>alert(1)</script>"
 URDU_TITLE = f"انتقال اراضی موضع اروانی {SCRIPT}"  # record data: shown as it is, escaped, in every language
 DAMAGED = "REV/TSL-05/1990/0500"  # its record.json in the archive cut short: opening it is a fault of ours
+RUN_TOGETHER = "REV/TSL-05/1993/0777"  # three pages, a missing separator sheet before the third
+QUARANTINED = "2026-11-22/empty.pdf"  # a scan of bijbehara the night quarantined, in its batch
 
 
 @pytest.fixture(scope="module")
@@ -47,9 +57,26 @@ def home(tmp_path_factory: pytest.TempPathFactory) -> Path:
     next(home.glob(f"archive/**/{file_id(DAMAGED)}/record.json")).write_text("{", encoding="utf-8")
     archive_record(home, settings, record_file(COURT_CASE, "bijbehara", "court-case", 1991, "Joint holding dispute",
                                                ["The joint holding of khasra 12", "Order of the tehsildar"]))
+    archive_record(home, settings, record_file(RUN_TOGETHER, "bijbehara", "mutation", 1993, "Mutation",
+                                               ["Order", "Copy of the order", "Cover of another file"]))
+    _quarantine(home, home.parent / "inbox" / "anantnag" / "bijbehara" / QUARANTINED)
     add_users(home, settings)
     add_user(home, "samina", "scanner", ["anantnag/bijbehara"], [], PASSWORD, settings, language="hi")
     return home
+
+
+def _quarantine(home: Path, scan: Path) -> None:
+    """The empty scan quarantined with the reason the night gives it (its English, in the catalog)."""
+    scan.parent.mkdir(parents=True)
+    scan.write_bytes(b"")
+    with pytest.raises(UnreadableSource) as refused:
+        page_count(scan)
+    catalog = Catalog.open(home)
+    try:
+        catalog.mark_unread("anantnag", "bijbehara", scan.parent.name, scan, str(refused.value),
+                            dt.datetime(2026, 11, 23, 2, tzinfo=dt.timezone.utc), quarantined=True)
+    finally:
+        catalog.close()
 
 
 @pytest.fixture
@@ -131,13 +158,15 @@ def test_an_unknown_language_an_expired_form_or_another_site_is_refused(home: Pa
 
 
 def test_every_string_a_page_shows_has_its_urdu_and_hindi() -> None:
-    """What scripts/translations.sh extracts (babel.cfg: the templates, web/*.py, the review flags'
-    labels) is translated in both catalogs, with the same placeholders."""
+    """What scripts/translations.sh extracts (babel.cfg: the templates and the code of web/, night/
+    and pipeline/) is translated in both catalogs, with the same placeholders."""
     with (ROOT / "babel.cfg").open() as config:
         method_map, options_map = parse_mapping_cfg(config)
-    wanted = {message for _, _, message, _, _ in extract_from_dir(str(ROOT / "web"), method_map, options_map)}
-    wanted |= {message for _, message, _, _ in extract_from_file("python", str(ROOT / "pipeline/progress/rules.py"))}
-    assert len(wanted) > 250 and {"low OCR confidence", "you may not review %(place)s", "target reached"} <= wanted
+    wanted = {message for folder in ("web", "night", "pipeline")
+              for _, _, message, _, _ in extract_from_dir(str(ROOT / folder), method_map, options_map)}
+    assert len(wanted) > 300 and {"low OCR confidence", "you may not review %(place)s", "target reached",
+                                  "year %(year)d is outside %(first)d-%(last)d", "encrypted PDF (password required)",
+                                  "pages %(first)d-%(last)d of %(number)s"} <= wanted
     for code in ("ur", "hi"):
         with (LOCALES / code / "LC_MESSAGES" / "messages.po").open("rb") as po:
             catalog = read_po(po, locale=code)
@@ -151,7 +180,7 @@ def test_every_string_a_page_shows_has_its_urdu_and_hindi() -> None:
 
 
 def _marks(text: str) -> set[str]:
-    return set(re.findall(r"%\(\w+\)s|data-field=\"\w+\"", text))
+    return set(re.findall(r"%\(\w+\)[sd]|data-field=\"\w+\"", text))
 
 
 # The texts of the code ---------------------------------------------------------------------------
@@ -207,6 +236,102 @@ def test_flags_and_error_details_read_in_the_readers_words_and_the_api_stays_eng
     assert year.status_code == 400 and "वर्ष 1987x कोई संख्या नहीं है" in year.text
     missing = client.get("/api/files/REV/TSL-05/1991/0999", headers={"Accept-Language": "hi"})
     assert missing.status_code == 404 and missing.json() == {"detail": "no record file REV/TSL-05/1991/0999"}
+
+
+def _csrf(html: str) -> str:
+    return re.search(r'name="csrf" value="([0-9a-f]+)"', html).group(1)
+
+
+def test_a_forms_errors_read_in_the_readers_words_and_the_command_line_keeps_the_english(client: TestClient) -> None:
+    # GIVEN a scanner whose pages are in Hindi, on the correction form
+    log_in(client, "samina")
+    csrf = _csrf(client.get(f"/records/{file_id(MUTATION)}/correct").text)
+    # WHEN the year is out of the district's range, or no reason is given, THEN the form says so in Hindi
+    year = client.post(f"/records/{file_id(MUTATION)}/correct", data={"csrf": csrf, "year": "3000", "reason": "typo"})
+    assert year.status_code == 400 and re.search(r"वर्ष 3000 1850-\d{4} से बाहर है", year.text) and "outside" not in year.text
+    reasonless = client.post(f"/records/{file_id(MUTATION)}/correct", data={"csrf": csrf, "title": "Intiqal", "reason": " "})
+    assert reasonless.status_code == 400 and "कारण बताएँ (--reason): 1 से 500 अक्षर" in reasonless.text
+    # AND the same error keeps its English for the command line
+    with pytest.raises(UsageError) as raised:
+        checked_reason(" ")
+    assert str(raised.value) == "say why (--reason): 1 to 500 characters"
+    assert said_in("ur", raised.value.said) == "وجہ بتائیں (--reason): 1 سے 500 حروف"
+
+
+def test_a_value_in_daftars_words_is_translated_with_its_message() -> None:
+    error = UsageError(Said(N_("record type %(kind)s is not one of %(district)s's: %(known)s"),
+                            {"kind": "'court'", "district": "anantnag", "known": Said(N_("none configured"))}))
+    assert str(error) == "record type 'court' is not one of anantnag's: none configured"
+    assert said_in("hi", error.said) == "रिकॉर्ड का प्रकार 'court' anantnag के प्रकारों में से नहीं है: कोई तय नहीं किया गया"
+    assert UsageError("a message of its own").said == "a message of its own"
+
+
+def test_a_split_in_the_history_reads_in_the_readers_words(home: Path, client: TestClient) -> None:
+    # GIVEN a scanner in Hindi WHEN she splits a record file on the web
+    log_in(client, "samina")
+    form = f"/records/{file_id(RUN_TOGETHER)}/split"
+    split = client.post(form, data={"csrf": _csrf(client.get(form).text), "page": "3", "file_number": "REV/TSL-05/1993/0778",
+                                    "reason": "no separator sheet"})
+    assert split.status_code == 303, split.text
+    # THEN the history says what moved in Hindi, the file numbers as they are
+    history = client.get(f"/records/{file_id(RUN_TOGETHER)}/correct").text
+    assert "<td dir=\"auto\">पृष्ठ 1-3</td>" in history
+    assert "<td dir=\"auto\">पृष्ठ 1-2; पृष्ठ 3-3 अब REV/TSL-05/1993/0778 हैं</td>" in history
+    # AND the catalog keeps the English, as the command line shows it
+    catalog = Catalog.open(home)
+    try:
+        [change] = catalog.corrections(file_id(RUN_TOGETHER))
+    finally:
+        catalog.close()
+    assert (change.old_value, change.new_value) == ("pages 1-3", "pages 1-2; pages 3-3 are now REV/TSL-05/1993/0778")
+
+
+def test_only_daftars_own_words_in_a_history_are_translated() -> None:
+    urdu = in_language("ur")
+    assert history_value(urdu, "pages 3-5 of REV/TSL-05/1987/0042", "split") == "REV/TSL-05/1987/0042 کے صفحات 3-5"
+    assert history_value(urdu, "page 2 from 2026-11-24/again.tif", "rescan-pages") == "صفحہ 2، 2026-11-24/again.tif سے"
+    assert history_value(urdu, "pages 4-6 from REV/TSL-05/1991/0114", "join") == "صفحات 4-6، REV/TSL-05/1991/0114 سے"
+    # a person's value stays as typed, even in daftar's words; so does a value of no known shape
+    assert history_value(urdu, "pages 1-3 of the register", "title") == "pages 1-3 of the register"
+    assert history_value(urdu, "REV/TSL-05/1991/0114", "join") == "REV/TSL-05/1991/0114"
+    assert history_value(urdu, None, "title") == ""
+
+
+def test_a_quarantine_reason_and_a_re_scan_refused_read_in_the_readers_words(client: TestClient) -> None:
+    # GIVEN a scanner in Hindi WHEN she opens the review queue THEN the empty scan's reason is in Hindi
+    log_in(client, "samina")
+    review = client.get("/review/anantnag/bijbehara").text
+    assert "खाली फ़ाइल (0 बाइट)" in review and "empty file" not in review
+    # WHEN she names a re-scan that is not in the inbox THEN the form says so in Hindi
+    refused = client.post("/review/anantnag/bijbehara/requeue", data={
+        "csrf": _csrf(review), "entry": QUARANTINED, "rescan": "2026-11-24/again.pdf", "reason": "scanned again"})
+    assert refused.status_code == 400 and "2026-11-24/again.pdf मौजूद नहीं है" in refused.text
+    assert "is not there" not in refused.text
+
+
+def test_quarantine_reasons_read_in_the_readers_words(tmp_path: Path) -> None:
+    # GIVEN scans the night refuses, with the reasons it stores (English)
+    scans = {"corrupt.pdf": b"%PDF-1.4\n garbage", "notes.txt": b"a note"}
+    reasons = {}
+    for name, content in scans.items():
+        (tmp_path / name).write_bytes(content)
+        with pytest.raises(UnreadableSource) as refused:
+            page_count(tmp_path / name)
+        reasons[name] = str(refused.value)
+    # THEN the pages say them in Urdu, the details of the file as they are
+    urdu = in_language("ur")
+    corrupt = public_reason(urdu, reasons["corrupt.pdf"], str(tmp_path / "corrupt.pdf"), "batch")
+    assert corrupt.startswith("خراب PDF: ") and "corrupt" not in corrupt
+    assert public_reason(urdu, reasons["notes.txt"], str(tmp_path / "notes.txt"), "batch") == "غیر معاون فائل کی قسم .txt"
+    assert public_reason(urdu, None, "/inbox/a/b/c/scan.tif", "c") == "کوئی وجہ نہیں دی گئی"
+    assert public_reason(urdu, "a reason of another kind", "/inbox/a/b/c/scan.tif", "c") == "a reason of another kind"
+
+
+@pytest.mark.parametrize("wordings", [QUARANTINE_REASONS, HISTORY_WORDINGS], ids=["quarantine", "history"])
+def test_each_of_daftars_stored_wordings_is_recognised_from_its_english(wordings: tuple[str, ...]) -> None:
+    for wording in wordings:
+        values = {name: 7 if kind == "d" else f"value of {name}" for name, kind in re.findall(r"%\((\w+)\)([sd])", wording)}
+        assert recognised(str(Said(wording, values)), wordings) == Said(wording, values), wording
 
 
 def test_the_progress_pages_projection_note_reads_in_the_readers_words(client: TestClient) -> None:

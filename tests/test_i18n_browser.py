@@ -1,11 +1,13 @@
 """An Urdu user in a real browser (Debian's Chromium driven by Playwright, the app served by
 uvicorn): the log-in page in the browser's language, the user's own Urdu after log-in, the whole
 interface laid out right to left, while file numbers keep reading left to right; a review flag
-described in Urdu, and an unexpected error a page of the site in Urdu."""
+described in Urdu, an error of the correction form in Urdu, and an unexpected error a page of the
+site in Urdu."""
 
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -93,3 +95,19 @@ def test_an_urdu_scanner_reads_flags_and_an_unexpected_error_in_urdu(page) -> No
     assert "تلاش" in header and "جانچ" in header and "لاگ آؤٹ" in header
     assert "default-src 'self'" in response.headers["content-security-policy"]
     assert "Traceback" not in page.content() and "JSONDecodeError" not in page.content()
+
+
+def test_an_urdu_scanner_reads_the_correction_forms_error_in_urdu(page) -> None:
+    # GIVEN a scanner whose pages are in Urdu, on the correction form of a flagged file
+    log_in_tab(page, "shabnam")
+    page.goto(f"/records/{file_id(MUTATION)}/correct")
+    # WHEN she types a year the district's numbers cannot have, and sends the form
+    page.fill("form#correct input[name=year]", "3000")
+    page.fill("form#correct input[name=reason]", "سال غلط پڑھا گیا")
+    page.click("form#correct button[type=submit]")
+    # THEN the form comes back with the error in Urdu, right to left, and what she typed kept
+    error = page.locator("p.error[role=alert]")
+    assert re.fullmatch(r"سال 3000، 1850-\d{4} سے باہر ہے", error.inner_text()), error.inner_text()
+    assert page.evaluate("getComputedStyle(document.querySelector('p.error')).direction") == "rtl"
+    assert page.input_value("form#correct input[name=year]") == "3000"
+    assert "outside" not in page.content()

@@ -9,8 +9,11 @@ else English.
 What a page says comes from its template (`_()`), or from the code: a text marked with `N_()`
 where it is written (an HTTP error's detail, a log-in refusal, a review flag's label in
 `pipeline.progress.rules`) is English there, and translated by its msgid when a page shows it
-(`Said`, `PageError`, the `say` filter of `web.templating`). Values put into a text (a tehsil's
-name, a typed year) are record data: shown as they are, never translated.
+(`domain.translatable.Said`, `PageError`, the `say` filter of `web.templating`), an error of
+`domain.errors` by its `said`. Values put into a text (a tehsil's name, a typed year) are record
+data: shown as they are, never translated. A text the night stored in English (a quarantine
+reason, a record's history) is translated when it is one of daftar's known wordings
+(`recognised_in`).
 
 The catalogs are compiled in memory when first used: the `.po` files are the only source, so
 there is no compiled `.mo` to go stale. `scripts/translations.sh` extracts the strings of the
@@ -21,8 +24,7 @@ from __future__ import annotations
 
 import functools
 import io
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from babel.messages.mofile import write_mo
@@ -30,6 +32,7 @@ from babel.messages.pofile import read_po
 from babel.support import NullTranslations, Translations
 from fastapi import HTTPException, Request
 
+from domain.translatable import Said, recognised
 from store.users import User
 
 LOCALES = Path(__file__).resolve().parent / "locales"
@@ -61,29 +64,23 @@ def translations(code: str) -> NullTranslations:
     return Translations(compiled)
 
 
-
-@dataclass(frozen=True)
-class Said:
-    """A text of the code for a person: its msgid (marked with `N_`) and its placeholders' values."""
-
-    message: str
-    values: Mapping[str, object] = field(default_factory=dict)
-
-    def __str__(self) -> str:
-        """In English: the JSON API's words, the logs'."""
-        return self.message % self.values if self.values else self.message
-
-    def in_language(self, code: str) -> str:
-        text = translations(code).gettext(self.message)
-        return text % self.values if self.values else text
-
-
 def said_in(code: str, text: Said | str | None) -> str:
-    """A text of the code in language `code`: a `Said` translated; a plain text by its msgid when
-    the catalogs have it (a log-in refusal), else as it is (an error another layer wrote)."""
+    """A text of the code in language `code`: a `Said` translated, its values put in after (a
+    value that is a `Said` translated too); a plain text by its msgid when the catalogs have it
+    (a log-in refusal), else as it is (an error another layer wrote)."""
     if isinstance(text, Said):
-        return text.in_language(code)
+        said = translations(code).gettext(text.message)
+        values = {name: said_in(code, value) if isinstance(value, Said) else value for name, value in text.values.items()}
+        return said % values if values else said
     return translations(code).gettext(text) if text else ""
+
+
+def recognised_in(code: str, text: str | None, wordings: tuple[str, ...]) -> str:
+    """A text the night stored in English (a quarantine reason, a line of a history) in language
+    `code` when one of `wordings` wrote it (`domain.translatable.recognised`); any other (a
+    person's) as it is."""
+    said = recognised(text, wordings)
+    return said_in(code, said) if said is not None else text or ""
 
 
 class PageError(HTTPException):

@@ -24,7 +24,9 @@ from pipeline.progress import (
     format_percent,
     is_working_day,
 )
-from web.i18n import translations
+from domain.translatable import N_
+from pipeline.intake import QUARANTINE_REASONS
+from web.i18n import recognised_in, translations
 
 CHART_DAYS = 35  # calendar days shown in the pages-per-night chart: five weeks
 
@@ -201,16 +203,20 @@ def batch_relative(path: str, batch: str) -> str:
     return PurePath(path).name
 
 
-def public_reason(reason: str | None, path: str, batch: str) -> str:
-    """A quarantine reason for the dashboard: the batch's own paths relative to the batch folder,
-    the inbox's relative to the inbox, any other path cut to its name."""
-    text, parts = reason or "no reason given", PurePath(path).parts
+@pass_context
+def public_reason(context, reason: str | None, path: str, batch: str) -> str:
+    """A quarantine reason for the dashboard and the review queue, in the reader's words when it is
+    one of daftar's (`pipeline.intake.QUARANTINE_REASONS`): the batch's own paths relative to the
+    batch folder, the inbox's relative to the inbox, any other path cut to its name."""
+    if not reason:
+        return words_of(context).gettext(N_("no reason given"))
+    text, parts = reason, PurePath(path).parts
     if batch in parts[:-1]:
         batch_folder = PurePath(*parts[:parts.index(batch) + 1])
         for folder in (batch_folder, batch_folder.parents[2] if len(batch_folder.parents) > 2 else None):
             if folder is not None and str(folder) != "/":
                 text = text.replace(f"{folder}/", "")
-    return without_paths(text)
+    return recognised_in(context["language"].code, without_paths(text), QUARANTINE_REASONS)
 
 
 FILTERS = {"number": number, "rate": rate, "percent": format_percent, "describe_flag": describe_flag,

@@ -75,7 +75,7 @@ def requeue_post(district: str, tehsil: str, request: Request, user: User = Depe
                 client=_client(request), place=(district, tehsil))
     except (UsageError, NotFound) as error:
         return _review_page(request, district, tehsil, {"entry": entry, "rescan": rescan, "reason": reason,
-                                                         "error": str(error)})
+                                                         "error": error.said})
     return RedirectResponse(f"/review/{quote(district)}/{quote(tehsil)}", status_code=303)
 
 
@@ -115,7 +115,7 @@ def correction_post(file_id: str, request: Request, user: User = Depends(require
         done = correct(stores_of(request).home, stores_of(request).settings, user.name, row.file_id, wanted, reason,
                        via="web", client=_client(request))
     except UsageError as error:
-        return _form(request, row, str(error), typed, reason)
+        return _form(request, row, error.said, typed, reason)
     return RedirectResponse(file_url(done.file_number), status_code=303)
 
 
@@ -128,7 +128,7 @@ def flag_clear_post(file_id: str, request: Request, user: User = Depends(require
         clear_flag(stores_of(request).home, stores_of(request).settings, user.name, row.file_id, kind, reason,
                    via="web", client=_client(request))
     except UsageError as error:
-        return _form(request, row, str(error))
+        return _form(request, row, error.said)
     return RedirectResponse(f"/records/{row.file_id}/correct", status_code=303)
 
 
@@ -150,7 +150,7 @@ def split_post(file_id: str, request: Request, user: User = Depends(require_user
         done = split(stores.home, stores.settings, user.name, row.file_id, int(page), reason, file_number or None,
                      via="web", client=_client(request))
     except UsageError as error:
-        return _split_form(request, row, int(page), file_number, reason, str(error))
+        return _split_form(request, row, int(page), file_number, reason, error.said)
     return RedirectResponse(file_url(done.files[1].file_number), status_code=303)
 
 
@@ -174,7 +174,7 @@ def join_post(file_id: str, request: Request, user: User = Depends(require_user)
     try:
         join(stores.home, stores.settings, user.name, row.file_id, other.file_id, reason, via="web", client=_client(request))
     except UsageError as error:
-        return _join_form(request, row, other.file_id, reason, str(error))
+        return _join_form(request, row, other.file_id, reason, error.said)
     return RedirectResponse(file_url(row.file_number), status_code=303)
 
 

@@ -25,9 +25,10 @@ from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, pass_context
 from markupsafe import Markup, escape
 
-from domain.translatable import N_
+from domain.translatable import N_, Said
+from night.split_join import HISTORY_WORDINGS
 from web import progress_view
-from web.i18n import LANGUAGES, Said, page_language, said_in, translations
+from web.i18n import LANGUAGES, page_language, recognised_in, said_in, translations
 from web.session import csrf_token, current_user
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -45,6 +46,9 @@ ROLE_NAMES = {"keeper": N_("record keeper"), "scanner": N_("scanning team"), "dc
 NUMBER_SOURCES = {"barcode": N_("barcode"), "manifest": N_("the batch manifest"), "folder": N_("the folder name"),
                   "text": N_("the text of the pages"), "provisional": N_("nowhere (a provisional number)"),
                   "correction": N_("a person's correction")}
+# The changes of a record's history whose values daftar writes in its own words (`night.split_join`);
+# those of a correction are what a person typed, or what the night read
+RESHAPING = {"split", "join", "rescan-pages"}
 
 _MARKED = re.compile(r"\[\[(.*?)\]\]", re.DOTALL)
 
@@ -109,6 +113,12 @@ def number_source(context, source: str | None) -> str:
 
 
 @pass_context
+def history_value(context, value: str | None, change: str) -> str:
+    """A value of a record's history ("pages 1-3 of A/1") in the reader's words when daftar wrote it."""
+    return recognised_in(context["language"].code, value, HISTORY_WORDINGS) if change in RESHAPING else value or ""
+
+
+@pass_context
 def local_date(context, value: dt.date | None) -> str:
     """A date as its reader writes it ("2 Dec 2026", "2 دسمبر 2026", "2 दिस॰ 2026"); "–" for none."""
     return format_date(value, "d MMM y", locale=context["language"].code) if value else "–"
@@ -121,7 +131,8 @@ def _environment() -> Environment:
     env.install_gettext_callables(_gettext, _ngettext, newstyle=True)
     env.filters.update(highlight=highlight, file_url=file_url, api_file_url=api_file_url, eoffice_url=eoffice_url,
                        plain_snippet=plain_snippet, local_date=local_date, say=say,
-                       number_source=number_source, role_name=role_name, **progress_view.FILTERS)
+                       number_source=number_source, history_value=history_value, role_name=role_name,
+                       **progress_view.FILTERS)
     env.globals.update(progress_view.GLOBALS)
     return env
 
