@@ -42,6 +42,7 @@ from pipeline import processes
 from pipeline.intake import (
     MANIFEST,
     NO_PLACE,
+    OCR_FAILED,
     Manifest,
     ManifestEntry,
     Unread,
@@ -173,7 +174,7 @@ def _settle(job: StackJob, outcome: Finished, catalog: Catalog, home: Path, sett
     part = BatchReport()  # the stack's own lines, for the lease as well as the night's report
     try:
         if isinstance(result, OcrFailed):  # the input defeats OCRmyPDF: quarantined with its reason
-            quarantine_stack(catalog, home, job.stack, f"OCR failed: {result}", now, part)
+            quarantine_stack(catalog, home, job.stack, OCR_FAILED % {"detail": result}, now, part)
         elif isinstance(result, Exception):  # anything else is ours: recorded, retried next run, never fatal
             retry_stack(catalog, home, job.stack, result, now, part, settings.intake.quarantine_after_failures)
         else:

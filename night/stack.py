@@ -37,7 +37,7 @@ from night.identity import claim_file_ids
 from night.numbering import choose_number, manifest_entry, record_year
 from night.page_images import without_barcodes, write_archived_page, write_jpeg
 from pipeline import alto, archival_pdf, ocr, urdu_model
-from pipeline.intake import ManifestEntry, readable_pages
+from pipeline.intake import PARTLY_READ, ManifestEntry, readable_pages
 from pipeline.pages import PDF_SUFFIXES, Scan, iter_pages, pdf_text_layer
 from pipeline.legibility import no_text
 from pipeline.preprocess import CleanedPage, clean_page, languages_for_page
@@ -190,7 +190,7 @@ class StackProcessor:
                     self.pages_read += 1
         except UnreadableSource as error:
             if self.pages_read > read_before:
-                raise _PartlyRead(source, f"{error} (no page of it kept: a source is archived whole or not at all)") from error
+                raise _PartlyRead(source, PARTLY_READ % {"error": error}) from error
             self.result.quarantined.append((source, str(error)))
             return
         self.result.done.append(source)

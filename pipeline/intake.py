@@ -82,8 +82,11 @@ IN_REFUSED_FOLDER = N_("in the folder %(folder)s: %(reason)s")
 MANIFEST_TOO_BIG = N_("manifest not read: %(size)d bytes, over %(most)d")
 MANIFEST_NOT_UTF8 = N_("manifest not read: it is not UTF-8 text; save it as CSV in UTF-8")
 MANIFEST_NOT_CSV = N_("manifest not read: not a readable CSV file (%(detail)s)")
+# Why the night quarantines a stack it could read (night.run, night.stack).
+OCR_FAILED = N_("OCR failed: %(detail)s")
+PARTLY_READ = N_("%(error)s (no page of it kept: a source is archived whole or not at all)")
 QUARANTINE_REASONS = (*UNREADABLE, TOO_BIG, NOT_UTF8, NAME_TOO_LONG, LINK, DANGLING_LINK, IN_REFUSED_FOLDER,
-                      MANIFEST_TOO_BIG, MANIFEST_NOT_UTF8, MANIFEST_NOT_CSV)
+                      MANIFEST_TOO_BIG, MANIFEST_NOT_UTF8, MANIFEST_NOT_CSV, OCR_FAILED, PARTLY_READ)
 _WHERE = ("directly in the inbox", "in a district folder", "in a tehsil folder, not in a batch folder")
 
 
