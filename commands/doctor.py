@@ -97,7 +97,8 @@ def _index_check(home: Path, settings: Settings) -> Check:
     try:
         index = open_index(home, settings)
         try:
-            return name, True, f"{index.count()} record files"
+            health = index.health()  # Elasticsearch: the cluster's status and nodes too; red fails
+            return name, health.ok, health.detail
         finally:
             index.close()
     except (IndexUnavailable, OSError) as error:

@@ -6,9 +6,9 @@ from pathlib import Path
 
 from domain.config import Settings
 from domain.errors import IndexUnavailable
-from indexers.base import Index, SearchHit, SearchQuery, SearchResult, Visibility
+from indexers.base import Index, IndexHealth, SearchHit, SearchQuery, SearchResult, Visibility
 
-__all__ = ["Index", "IndexUnavailable", "SearchHit", "SearchQuery", "SearchResult", "Visibility", "open_index"]
+__all__ = ["Index", "IndexHealth", "IndexUnavailable", "SearchHit", "SearchQuery", "SearchResult", "Visibility", "open_index"]
 
 
 def open_index(home: Path, settings: Settings) -> Index:

@@ -25,7 +25,7 @@ import sys
 import threading
 import unicodedata
 from collections.abc import Callable, Collection, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import Stemmer
 from rapidfuzz.distance import OSA
@@ -182,9 +182,26 @@ class Matcher:
 
     exact: frozenset[str]
     close: tuple[tuple[str, int], ...] = ()  # (query term, edits allowed)
+    # What each white-space-separated token of the pages holds that matched (see matched_words).
+    _tokens: dict[str, tuple[tuple[int, int, str], ...]] = field(default_factory=dict, compare=False, repr=False)
 
     def __call__(self, page_term: str) -> bool:
         return page_term in self.exact or any(is_close(q, page_term, edits) for q, edits in self.close)
+
+
+def matched_words(text: str, matches: Matcher) -> Iterator[tuple[int, int, str]]:
+    """The words of `words(text)` that `matches` matches. Each distinct token is analyzed and
+    matched once per matcher: pages repeat their words, and the snippets of one search read
+    thousands of them."""
+    seen = matches._tokens
+    for token in _TOKEN.finditer(text):
+        found = seen.get(token.group())
+        if found is None:
+            found = seen[token.group()] = tuple(word for word in _token_words(token.group()) if matches(word[2]))
+        if found:
+            start = token.start()
+            for begin, end, analyzed in found:
+                yield start + begin, start + end, analyzed
 
 
 def matcher(clauses: list[Clause], tolerant: set[str], widened: Collection[str] = ()) -> Matcher:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -66,10 +67,23 @@ class SearchResult:
     also_close: tuple[str, ...] = ()
 
 
+@dataclass(frozen=True)
+class IndexHealth:
+    """What `daftar doctor` says of an index: whether it can serve every document it holds, and
+    what was found (record files; for Elasticsearch the cluster's status and nodes)."""
+
+    ok: bool
+    detail: str
+
+
 class Index(Protocol):
     def add(self, record: RecordFile) -> None:
         """Index the record file and its pages. Idempotent: adding the same file_id twice
         replaces, never duplicates."""
+
+    def add_all(self, records: Iterable[RecordFile]) -> Iterator[RecordFile]:
+        """Index many record files as `add` does, as fast as the index allows, and yield each
+        one, in the order given, once it is wholly indexed (the caller marks it so)."""
 
     def remove(self, file_id: str) -> None:
         """Take a record file and its pages out of the index (a file joined into another).
@@ -83,5 +97,7 @@ class Index(Protocol):
 
     def count(self) -> int:
         """Number of record files in the index."""
+
+    def health(self) -> IndexHealth: ...
 
     def close(self) -> None: ...

@@ -18,6 +18,7 @@ matches than the window (any tehsil's archive, any rare word) is ranked and coun
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +35,7 @@ from indexers.analysis import (
     widened_words,
     widening,
 )
-from indexers.base import SearchHit, SearchQuery, SearchResult, Visibility
+from indexers.base import IndexHealth, SearchHit, SearchQuery, SearchResult, Visibility
 from indexers.snippets import snippet
 from store.database import open_database, transaction
 
@@ -165,6 +166,12 @@ class EmbeddedIndex:
             )
             self._insert_pages(db, record.file_id, pages)
 
+    def add_all(self, records: Iterable[RecordFile]) -> Iterator[RecordFile]:
+        # One transaction a file: a file is committed, and so searchable, before it is yielded.
+        for record in records:
+            self.add(record)
+            yield record
+
     def remove(self, file_id: str) -> None:
         with self._lock, transaction(self.db) as db:
             self._delete_file(db, file_id)
@@ -281,6 +288,9 @@ class EmbeddedIndex:
     def count(self) -> int:
         with self._lock:
             return self.db.execute("SELECT count(*) FROM files").fetchone()[0]
+
+    def health(self) -> IndexHealth:
+        return IndexHealth(True, f"{self.count()} record files")
 
     def close(self) -> None:
         self.db.close()

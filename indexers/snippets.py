@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from indexers.analysis import Matcher, words
+from indexers.analysis import Matcher, matched_words
 
 SNIPPET_CHARS = 200
 LEAD_CHARS = 50  # page text shown before the first match
@@ -50,15 +50,14 @@ def _matched_words(text: str, matches: Matcher, width: int) -> list[tuple[int, i
     wanted = len(matches.exact) if not matches.close else 0
     span = width - LEAD_CHARS  # as _best_window counts a stretch
     read_until = len(text)
-    for start, end, page_term in words(text):
+    for start, end, page_term in matched_words(text, matches):
         if start >= read_until:
             break
-        if matches(page_term):
-            found.append((start, end, page_term))
-            if len(found) >= MAX_MATCHES_READ:
-                break
-            if wanted and read_until == len(text) and len({t for s, _, t in found if s > start - span}) >= wanted:
-                read_until = start + width
+        found.append((start, end, page_term))
+        if len(found) >= MAX_MATCHES_READ:
+            break
+        if wanted and read_until == len(text) and len({t for s, _, t in found if s > start - span}) >= wanted:
+            read_until = start + width
     return found
 
 

@@ -30,14 +30,13 @@ def index_pending(catalog: Catalog, index: Index, home: Path) -> IndexOutcome:
         catalog.removal_done(file_id)
     pending = catalog.pending_index()
     done = 0
-    for archive_dir in pending:
-        record = read_record(home, archive_dir)
-        try:
-            index.add(record)
-        except IndexUnavailable as error:
-            return IndexOutcome(done, len(pending) - done, str(error))
-        catalog.mark_indexed(record.file_id)
-        done += 1
+    try:
+        # Many files to a request: each is marked indexed once everything of it is in.
+        for record in index.add_all(read_record(home, archive_dir) for archive_dir in pending):
+            catalog.mark_indexed(record.file_id)
+            done += 1
+    except IndexUnavailable as error:
+        return IndexOutcome(done, len(pending) - done, str(error))
     return IndexOutcome(done, 0)
 
 

@@ -35,7 +35,11 @@ def es_url() -> str:
 @pytest.fixture
 def es_settings(es_url: str) -> Iterator[ElasticsearchSettings]:
     """Settings for one test: the server under test, with a prefix no other test uses."""
-    settings = ElasticsearchSettings(url=es_url, index_prefix=f"daftartest-{SESSION}-{uuid.uuid4().hex[:6]}")
+    yield from cleaned_up(ElasticsearchSettings(url=es_url, index_prefix=f"daftartest-{SESSION}-{uuid.uuid4().hex[:6]}"))
+
+
+def cleaned_up(settings: ElasticsearchSettings) -> Iterator[ElasticsearchSettings]:
+    """The settings, for a fixture to yield; afterwards everything made under their prefix is deleted."""
     yield settings
     client = connect(settings)
     try:

@@ -14,6 +14,7 @@ from domain.errors import IndexUnavailable
 from domain.model import PageRecord, RecordFile
 from indexers.base import SearchQuery
 from indexers.elasticsearch import BulkPolicy, ElasticsearchIndex, IndexNames, connect, load_templates, reindex
+from indexers.elasticsearch import queries
 from indexers.elasticsearch.bulk import batches
 from indexers.elasticsearch.documents import file_document
 from tests.es_fixtures import es_index, es_settings, es_url  # noqa: F401 (fixtures)
@@ -167,6 +168,38 @@ def test_rerun_indexes_nothing_twice(es_index: ElasticsearchIndex) -> None:
     assert sorted(hit.page for hit in again.hits) == [1, 2, 3]
     assert shorter.total == 2
     assert sorted(hit.page for hit in shorter.hits) == [1, 2]
+
+
+def test_many_files_share_bulk_requests_and_each_is_yielded_once_all_of_it_is_in(es_settings: ElasticsearchSettings) -> None:
+    # GIVEN twelve files of three pages, sent ten documents a request, two requests at once
+    index = ElasticsearchIndex(es_settings, policy=BulkPolicy(max_docs=10, connections=2))
+    files = [record_file(f"REV/TSL-05/1987/{n:04d}", [f"khasra entry f{n}p{p}" for p in range(1, 4)]) for n in range(12)]
+    # WHEN they are indexed together, and again after file 5 was split to one page
+    first = [record.file_id for record in index.add_all(files)]
+    files[5] = record_file("REV/TSL-05/1987/0005", ["khasra entry f5p1"])
+    again = [record.file_id for record in index.add_all(files)]
+    index.refresh()
+    # THEN each file came back once, in order, every page is found, and none of file 5's old pages
+    assert first == again == [record.file_id for record in files]
+    assert index.search(SearchQuery(text="khasra", limit=100)).total == 11 * 3 + 1
+    assert index.search(SearchQuery(text="f5p1")).total == 1 and index.search(SearchQuery(text="f5p3")).total == 0
+    assert index.search(SearchQuery(text="f11p3")).total == 1
+    index.close()
+
+
+def test_counts_past_the_exact_limit_are_estimated(es_index: ElasticsearchIndex, monkeypatch: pytest.MonkeyPatch) -> None:
+    # GIVEN 40 files of 5 pages sharing a word, and the exact count limited to 60 pages
+    monkeypatch.setattr(queries, "COUNT_EXACT_UP_TO", 60)
+    files = [record_file(f"REV/TSL-05/1987/{n:04d}", ["jamabandi copy"] * 5) for n in range(40)]
+    for _ in es_index.add_all([*files, record_file("REV/TSL-05/1987/0099", ["mutation order"] * 3)]):
+        pass
+    es_index.refresh()
+    # WHEN the word is searched, and a word of fewer pages
+    common = es_index.search(SearchQuery(text="jamabandi"))
+    few = es_index.search(SearchQuery(text="mutation"))
+    # THEN the common word's pages and files are scaled up from the first 61 (and say so); exact below the limit
+    assert common.files_estimated and 150 <= common.total <= 250 and 30 <= common.files <= 50
+    assert (few.total, few.files, few.files_estimated) == (3, 1, False)
 
 
 def test_lookup_is_exact_on_the_normalized_number(es_index: ElasticsearchIndex) -> None:

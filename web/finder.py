@@ -62,7 +62,7 @@ class FoundFile:
 class FileResults:
     files: list[FoundFile]  # this page of results
     total: int  # record files found, as the index counts them
-    more: bool  # `total` is the index's estimate (Elasticsearch, past 40,000 files)
+    more: bool  # `total` is the index's estimate (past 5,000 matching pages, on either backend)
     page: int
     page_count: int
     capped: bool = False  # MAX_HITS matching pages read before this page was full: its files are not shown

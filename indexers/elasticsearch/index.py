@@ -1,9 +1,10 @@
-"""ElasticsearchIndex: the Index protocol over the aliases the layout keeps, and the query
-clauses that make its searches find what the embedded index finds."""
+"""ElasticsearchIndex: the Index protocol over the aliases the layout keeps: writing many files
+to a bulk request, searching with the requests of `queries`."""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from elasticsearch import ApiError, Elasticsearch, TransportError, helpers
@@ -11,30 +12,17 @@ from elasticsearch import ApiError, Elasticsearch, TransportError, helpers
 from domain.config import ElasticsearchSettings
 from domain.errors import IndexUnavailable
 from domain.model import RecordFile
-from indexers.analysis import (
-    FUZZY_PREFIX,
-    MAX_EXPANSIONS,
-    Clause,
-    Matcher,
-    matcher,
-    parse_query,
-    tolerance,
-    tolerant_words,
-    widened_words,
-    widening,
-)
-from indexers.base import SearchHit, SearchQuery, SearchResult, Visibility
-from indexers.elasticsearch.bulk import Action, BulkPolicy, batches, send_batch, unavailable
+from indexers.analysis import Matcher, matcher, parse_query, tolerant_words, widened_words
+from indexers.base import IndexHealth, SearchHit, SearchQuery, SearchResult
+from indexers.elasticsearch.bulk import Action, BulkPolicy, action_size, batches, bounded, send_batch, send_groups, unavailable
 from indexers.elasticsearch.documents import file_document, file_number_key, page_documents
 from indexers.elasticsearch.layout import IndexNames, ReindexReport, check_schema, connect, ensure_layout, reindex
+from indexers.elasticsearch.queries import closely_matched, counts, held_request, held_terms, search_requests
 from indexers.snippets import snippet
 
 log = logging.getLogger(__name__)
 
-# Record files counted exactly up to this many matches of one search (the cardinality
-# aggregation's most exact setting); beyond it the count is an estimate within a few percent.
-FILE_COUNT_EXACT_UP_TO = 40_000
-AS_TYPED_FIRST = 1_000.0  # BM25 of one term stays under ~30 (idf at most ln of the page count, times k1 + 1)
+Planned = tuple[RecordFile, set[str], list[Action]]  # a record file, the page ids it has, what to send for it
 
 
 class ElasticsearchIndex:
@@ -66,32 +54,47 @@ class ElasticsearchIndex:
     # -- writing
 
     def add(self, record: RecordFile) -> None:
-        """Indexes the record file and its pages under stable ids, then removes pages an earlier
-        run indexed that this one no longer has (a file split differently)."""
+        for _ in self.add_all([record]):
+            pass
+
+    def add_all(self, records: Iterable[RecordFile]) -> Iterator[RecordFile]:
+        """Indexes the record files and their pages under stable ids, many files to a bulk request
+        and a few requests at once (BulkPolicy), and yields each file, in the order given, once
+        everything of it is in. Pages an earlier run indexed that a file no longer has (a file
+        split differently) are removed before it is yielded."""
         self._ensure_ready()
+        groups = ((group, [action for _, _, actions in group for action in actions])
+                  for group in bounded(map(self._planned, records), _measure, self.policy))
+        for group, results in send_groups(self.client, groups, self.policy):
+            # Each file document goes before its pages: if it was only created now, no earlier run left pages.
+            self._delete_stale({record.file_id: keep for record, keep, _ in group
+                                if results.get(record.file_id) != "created"})
+            yield from (record for record, _, _ in group)
+
+    def _planned(self, record: RecordFile) -> Planned:
         pages = list(page_documents(record))
         actions: list[Action] = [(self.names.files_alias, record.file_id, file_document(record))]
         actions += [(self.names.pages_alias, doc_id, doc) for doc_id, doc in pages]
-        results: dict[str, str] = {}
-        for batch in batches(actions, self.policy):
-            results |= send_batch(self.client, batch, self.policy)
-        # The file document goes first: if it was only created now, no earlier run left pages.
-        if results.get(record.file_id) != "created":
-            self._delete_stale(self.names.pages_alias, record.file_id, {doc_id for doc_id, _ in pages})
+        return record, {doc_id for doc_id, _ in pages}, actions
 
     def remove(self, file_id: str) -> None:
         self._ensure_ready()
-        self._delete_stale(self.names.pages_alias, file_id, set())
-        self._delete_stale(self.names.files_alias, file_id, set())
+        self._delete_stale({file_id: set()})
+        self._delete_stale({file_id: set()}, self.names.files_alias)
 
-    def _delete_stale(self, alias: str, file_id: str, keep: set[str]) -> None:
-        """Delete the record file's documents under `alias` but those in `keep`. By id, with scroll
-        and bulk: _delete_by_query lives in a module the plain integ-test-zip distribution does not have."""
+    def _delete_stale(self, keep: dict[str, set[str]], alias: str | None = None) -> None:
+        """Delete the documents of these record files under `alias` (the pages' by default) but
+        the ids each keeps. By id, with scroll and bulk: _delete_by_query lives in a module the
+        plain integ-test-zip distribution does not have."""
+        if not keep:
+            return
+        alias = alias or self.names.pages_alias
         try:
             self.client.indices.refresh(index=alias)
-            hits = helpers.scan(self.client, index=alias, _source=False, size=1000,
-                                query={"query": {"term": {"file_id": file_id}}})
-            stale: list[Action] = [(hit["_index"], hit["_id"], None) for hit in hits if hit["_id"] not in keep]
+            hits = helpers.scan(self.client, index=alias, _source=["file_id"], size=1000,
+                                query={"query": {"terms": {"file_id": sorted(keep)}}})
+            stale: list[Action] = [(hit["_index"], hit["_id"], None) for hit in hits
+                                   if hit["_id"] not in keep[hit["_source"]["file_id"]]]
         except (ApiError, TransportError) as error:
             raise unavailable(error, "finding stale documents") from error
         for batch in batches(stale, self.policy):
@@ -112,41 +115,37 @@ class ElasticsearchIndex:
         if not clauses:
             return SearchResult()  # as the embedded index: no words, no hits
         self._ensure_ready()
-        tolerant = tolerant_words(clauses, self._held)
-        widened = [clause for clause in clauses if clause.typed in widened_words(clauses, tolerant)]
-        # Close matches only (per widened word): pages where it matched, but not as typed.
-        close_only = {f"close{n}": {"filter": {"bool": {"must_not": [{"term": {"terms": clause.terms[0]}}]}}}
-                      for n, clause in enumerate(widened)}
-        body = {
-            "query": {"bool": {"must": [clause_query(c, c.typed in tolerant, c in widened) for c in clauses],
-                               "should": as_typed_first(widened), "filter": filter_clauses(query)}},
-            "aggs": {"files": {"cardinality": {"field": "file_id", "precision_threshold": FILE_COUNT_EXACT_UP_TO}},
-                     **close_only},
-            "_source": {"excludes": ["terms"]},
-            "from": query.offset,
-            "size": query.limit,
-            "track_total_hits": True,
-        }
-        response = self._search(body, "search")
-        shown_close = {clause.typed for n, clause in enumerate(widened) if response["aggregations"][f"close{n}"]["doc_count"]}
+        # Sent as if every word were on some page (the usual case), beside the check that says so;
+        # a word on no page is then searched again, approximately.
+        words = [clause.terms[0] for clause in clauses if clause.is_word]
+        widened = [clause for clause in clauses if clause.typed in widened_words(clauses, set())]
+        check, *answers = self._msearch([held_request(words), *search_requests(query, clauses, set(), widened)])
+        held = held_terms(words, check)
+        tolerant = tolerant_words(clauses, lambda _: held)
+        if tolerant:
+            widened = [clause for clause in clauses if clause.typed in widened_words(clauses, tolerant)]
+            answers = self._msearch(search_requests(query, clauses, tolerant, widened))
+        found, counted, everything, *close_only = answers
+        total, files, estimated = counts(counted, everything)
+        shown_close = closely_matched(widened, close_only)
         marks = matcher(clauses, tolerant, shown_close)
-        hits = [page_hit(hit, marks) for hit in response["hits"]["hits"]]
-        files = int(response["aggregations"]["files"]["value"])
-        return SearchResult(hits=hits, total=response["hits"]["total"]["value"], files=files,
-                            files_estimated=files > FILE_COUNT_EXACT_UP_TO, close_matches=tuple(sorted(tolerant)),
-                            also_close=tuple(sorted(shown_close)))
+        hits = [page_hit(hit, marks) for hit in found["hits"]["hits"]]
+        return SearchResult(hits=hits, total=total, files=files, files_estimated=estimated,
+                            close_matches=tuple(sorted(tolerant)), also_close=tuple(sorted(shown_close)))
 
-    def _held(self, query_terms: list[str]) -> set[str]:
-        """Which terms some page has: one request, a filter aggregation per term."""
-        aggs = {f"t{n}": {"filter": {"term": {"terms": t}}} for n, t in enumerate(query_terms)}
-        response = self._search({"size": 0, "aggs": aggs, "track_total_hits": False}, "term check")
-        return {t for n, t in enumerate(query_terms) if response["aggregations"][f"t{n}"]["doc_count"]}
-
-    def _search(self, body: dict[str, Any], doing: str) -> Any:
+    def _msearch(self, bodies: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """The answers to several searches of the pages, sent in one request and run side by side."""
+        searches: list[dict[str, Any]] = []
+        for body in bodies:
+            searches += [{"index": self.names.pages_alias}, body]
         try:
-            return self.client.search(index=self.names.pages_alias, **body)
+            answers = self.client.msearch(searches=searches)["responses"]
         except (ApiError, TransportError) as error:
-            raise unavailable(error, doing) from error
+            raise unavailable(error, "search") from error
+        for answer in answers:
+            if "error" in answer:
+                raise IndexUnavailable(f"Elasticsearch search failed: {answer.get('status')}: {answer['error']}")
+        return answers
 
     def lookup(self, file_number: str) -> SearchHit | None:
         """Exact: the normalized file number (folded, no spaces), or the file_id itself."""
@@ -169,6 +168,20 @@ class ElasticsearchIndex:
         except (ApiError, TransportError) as error:
             raise unavailable(error, "count") from error
 
+    def health(self) -> IndexHealth:
+        """The cluster's status beside the count: red (a primary shard lost) fails, since pages on it
+        cannot be found; yellow (a replica missing, as while a node is away) serves everything."""
+        files = self.count()
+        try:
+            health = self.client.cluster.health()
+        except (ApiError, TransportError) as error:
+            raise unavailable(error, "cluster health") from error
+        detail = (f"{files} record files; cluster {health['cluster_name']} {health['status']}, "
+                  f"{health['number_of_nodes']} node{'s' if health['number_of_nodes'] != 1 else ''}")
+        if health["unassigned_shards"]:
+            detail += f", {health['unassigned_shards']} shards unassigned"
+        return IndexHealth(health["status"] != "red", detail)
+
     def reindex(self) -> ReindexReport:
         return reindex(self.settings, client=self.client, policy=self.policy)
 
@@ -182,62 +195,9 @@ class ElasticsearchIndex:
         self.client.close()
 
 
-def clause_query(clause: Clause, tolerant: bool, widened: bool = False) -> dict[str, Any]:
-    """One word (a term), a phrase (terms in order), a tolerant word (close terms, as the
-    embedded index finds them: same edits, same first letter, at most MAX_EXPANSIONS), or a
-    widened word (the term, or a close term that adds nothing to the score)."""
-    if tolerant:
-        return fuzzy(clause.terms[0], tolerance(clause.terms[0]))
-    if widened:
-        close = {"constant_score": {"filter": fuzzy(clause.terms[0], widening(clause.terms[0])), "boost": 0}}
-        return {"bool": {"should": [{"term": {"terms": clause.terms[0]}}, close], "minimum_should_match": 1}}
-    if clause.is_word:
-        return {"term": {"terms": clause.terms[0]}}
-    return {"match_phrase": {"terms": " ".join(clause.terms)}}
-
-
-def fuzzy(query_term: str, edits: int) -> dict[str, Any]:
-    return {"fuzzy": {"terms": {"value": query_term, "fuzziness": edits, "prefix_length": FUZZY_PREFIX,
-                                "max_expansions": MAX_EXPANSIONS, "transpositions": True}}}
-
-
-def as_typed_first(widened: list[Clause]) -> list[dict[str, Any]]:
-    """A score above any BM25 sum for pages with every widened word as typed, so pages matched
-    closely come after them (as the embedded index puts them)."""
-    if not widened:
-        return []
-    as_typed = [{"term": {"terms": clause.terms[0]}} for clause in widened]
-    return [{"constant_score": {"filter": {"bool": {"filter": as_typed}}, "boost": AS_TYPED_FIRST}}]
-
-
-def filter_clauses(query: SearchQuery) -> list[dict[str, Any]]:
-    filters: list[dict[str, Any]] = []
-    for field_name, value in (("district", query.district), ("tehsil", query.tehsil),
-                              ("record_type", query.record_type), ("languages", query.language)):
-        if value:
-            filters.append({"term": {field_name: value}})
-    if query.year_from is not None or query.year_to is not None:
-        bounds = {}
-        if query.year_from is not None:
-            bounds["gte"] = query.year_from
-        if query.year_to is not None:
-            bounds["lte"] = query.year_to
-        filters.append({"range": {"year": bounds}})
-    if query.visibility is not None and any(kinds for _, kinds in query.visibility.restricted):
-        filters.append(visibility_clause(query.visibility))
-    return filters
-
-
-def visibility_clause(visibility: Visibility) -> dict[str, Any]:
-    """Not restricted, or inside the user's places (see Visibility)."""
-    hidden = [{"bool": {"filter": [{"term": {"district": district}}, {"terms": {"record_type": list(kinds)}}]}}
-              for district, kinds in visibility.restricted if kinds]
-    visible: list[dict[str, Any]] = [{"bool": {"must_not": hidden}}]
-    if visibility.districts:
-        visible.append({"terms": {"district": list(visibility.districts)}})
-    visible += [{"bool": {"filter": [{"term": {"district": district}}, {"term": {"tehsil": tehsil}}]}}
-                for district, tehsil in visibility.tehsils]
-    return {"bool": {"should": visible, "minimum_should_match": 1}}
+def _measure(planned: Planned) -> tuple[int, int]:
+    actions = planned[2]
+    return len(actions), sum(map(action_size, actions))
 
 
 def page_hit(hit: dict[str, Any], marks: Matcher) -> SearchHit:

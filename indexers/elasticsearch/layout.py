@@ -13,7 +13,7 @@ from elasticsearch import ApiError, Elasticsearch, TransportError, helpers
 
 from domain.config import ElasticsearchSettings
 from domain.errors import IndexUnavailable
-from indexers.elasticsearch.bulk import BulkPolicy, batches, send_batch, unavailable
+from indexers.elasticsearch.bulk import BulkPolicy, batches, send_groups, unavailable
 from indexers.elasticsearch.documents import refolded
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
@@ -54,16 +54,20 @@ class ReindexReport:
 
 
 def connect(settings: ElasticsearchSettings, request_timeout: float = 60.0) -> Elasticsearch:
-    """A client from settings: URL, then API key or user/password, then CA certificate.
-    The client's own retries are off; BulkPolicy decides when to try again."""
-    options: dict[str, Any] = {"request_timeout": request_timeout, "max_retries": 0, "retry_on_timeout": False}
+    """A client from settings: URL (or several nodes' URLs, comma-separated), then API key or
+    user/password, then CA certificate. The client tries another node of the list only when one
+    cannot be reached; BulkPolicy decides when a busy or unreachable cluster is tried again."""
+    urls = [url.strip() for url in settings.url.split(",") if url.strip()]
+    # A request that could not reach one node is sent to the next one (each node at most once).
+    options: dict[str, Any] = {"request_timeout": request_timeout, "max_retries": len(urls) - 1,
+                               "retry_on_status": (), "retry_on_timeout": False}
     if settings.api_key:
         options["api_key"] = settings.api_key
     elif settings.username:
         options["basic_auth"] = (settings.username, settings.password or "")
     if settings.ca_certs:
         options["ca_certs"] = settings.ca_certs
-    return Elasticsearch(settings.url, **options)
+    return Elasticsearch(urls, **options)
 
 
 def load_templates(prefix: str) -> tuple[dict[str, dict], dict[str, dict]]:
@@ -180,8 +184,7 @@ def copy_documents(client: Elasticsearch, source: str, target: str, policy: Bulk
     documents = helpers.scan(client, index=source, query={"query": {"match_all": {}}}, size=1000,
                              _source_excludes=["terms", "text_folded"])
     actions = ((target, hit["_id"], refolded(hit["_source"])) for hit in documents)
-    for batch in batches(actions, policy):
-        send_batch(client, batch, policy)
+    for batch, _ in send_groups(client, ((batch, batch) for batch in batches(actions, policy)), policy):
         copied += len(batch)
     return copied
 
