@@ -40,6 +40,9 @@
 #   DAFTAR_ES_CLUSTER_RUN  a cluster's folder: its nodes' state and ports (default: per checkout
 #                       and cluster size under $DAFTAR_ES_BASE/run/)
 set -euo pipefail
+# The folders made here must let the server's user through: a caller's umask may be 077 (daftar's
+# own processes make their files owner-only, and tests start servers from inside them).
+umask 022
 
 ES_VERSION="${DAFTAR_ES_VERSION:-9.2.8}"
 ARTIFACT="org.elasticsearch.distribution.integ-test-zip:elasticsearch:${ES_VERSION}:zip"
