@@ -24,6 +24,9 @@
 #   DAFTAR_PG_USER    the unprivileged user when run as root (default daftar-pg)
 #   DAFTAR_PG_TIMEOUT seconds to wait for the server to answer (default 60)
 set -euo pipefail
+# The folders made here must let the server's user through: a caller's umask may be 077 (daftar's
+# own processes make their files owner-only, and tests start servers from inside them).
+umask 022
 
 CACHE="${DAFTAR_CACHE:-$HOME/.cache/daftar}"
 PG_USER="${DAFTAR_PG_USER:-daftar-pg}"
