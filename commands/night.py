@@ -93,6 +93,8 @@ def deploy(
     timezone: Annotated[Optional[str], typer.Option(help="Timezone the cron is read in (default from config: Asia/Kolkata; AJK, KP: Asia/Karachi)")] = None,
     name: Annotated[str, typer.Option(help="Deployment name (prefect.yaml's is nightly-prefect-yaml)")] = "nightly",
     pool: Annotated[str, typer.Option(help="Prefect work pool, created if missing")] = "daftar",
+    heartbeat_seconds: Annotated[int, typer.Option(help="Seconds between a run's heartbeats (30 or more); a run silent "
+                                                        "for three is marked Crashed")] = 60,
 ) -> None:
     """Deploy the nightly batch to the Prefect server at PREFECT_API_URL: a cron schedule in the
     district's timezone, on a process work pool (created if missing). Prints what must keep running."""
@@ -105,9 +107,11 @@ def deploy(
         raise UsageError("; ".join(problem["msg"].removeprefix("Value error, ") for problem in error.errors())) from error
     from flows.deploy import deploy_nightly
 
-    deployed = deploy_nightly(inbox.resolve(), home_dir(home).resolve(), schedule, name, pool)
+    deployed = deploy_nightly(inbox.resolve(), home_dir(home).resolve(), schedule, name, pool, heartbeat_seconds)
     console.print(f"deployed {deployed.deployment} to {deployed.api_url}: cron {schedule.cron!r} in {schedule.timezone}, "
                   f"work pool {deployed.pool}{' (created)' if deployed.pool_created else ''}", highlight=False)
+    console.print(f"a run that sends no heartbeat for {deployed.crashed_after_seconds} s (its worker died) is marked "
+                  f"Crashed (automation {deployed.crash_detection!r})", highlight=False)
     console.print("For the nights to run, keep these running (deploy/ has systemd units for both):", highlight=False)
     console.print("  prefect server start", highlight=False)
     console.print(f"  PREFECT_API_URL={deployed.api_url} prefect worker start --pool {deployed.pool}", highlight=False)

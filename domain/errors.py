@@ -9,6 +9,7 @@ page says it in its reader's language (`DaftarError.said`).
 from __future__ import annotations
 
 import errno
+from collections.abc import Iterator
 from enum import IntEnum
 from typing import Any
 
@@ -125,16 +126,33 @@ class DiskFull(NightEnded):
 
 _FULL_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG}
 _SQLITE_FULL = 13  # SQLITE_FULL: "database or disk is full"
+# PostgreSQL's disk_full (psycopg.errors.DiskFull), read from the error's `sqlstate` so that domain/
+# needs no psycopg: a table, index or temporary file on the server could not grow ("could not
+# extend file ...: No space left on device"). Not the rest of class 53: 53000 is out of file
+# handles, 53200 out of memory, 53300 too many connections, none of them cured by freeing disk.
+_POSTGRES_DISK_FULL = "53100"
 
 
 def is_disk_full(error: BaseException | None) -> bool:
-    """True when the error, or one it was raised from, says there was no room to write."""
+    """True when the error, or one it was raised from, says there was no room to write: on this
+    machine's disks, or on the PostgreSQL server's (`is_database_server_full`)."""
+    for link in _chain(error):
+        if isinstance(link, DiskFull) or getattr(link, "errno", None) in _FULL_ERRNOS:
+            return True
+        if getattr(link, "sqlite_errorcode", None) == _SQLITE_FULL:
+            return True
+    return is_database_server_full(error)
+
+
+def is_database_server_full(error: BaseException | None) -> bool:
+    """True when the full disk is the PostgreSQL server's: room is to be made there, not here."""
+    return any(getattr(link, "sqlstate", None) == _POSTGRES_DISK_FULL for link in _chain(error))
+
+
+def _chain(error: BaseException | None) -> Iterator[BaseException]:
+    """The error and those it was raised from (or during), each once."""
     seen: set[int] = set()
     while error is not None and id(error) not in seen:
         seen.add(id(error))
-        if isinstance(error, DiskFull) or getattr(error, "errno", None) in _FULL_ERRNOS:
-            return True
-        if getattr(error, "sqlite_errorcode", None) == _SQLITE_FULL:
-            return True
+        yield error
         error = error.__cause__ or error.__context__
-    return False

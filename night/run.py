@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Protocol
 
 from domain.config import Settings
-from domain.errors import DiskFull, OcrFailed, Stopped, is_disk_full
+from domain.errors import DiskFull, OcrFailed, Stopped, is_database_server_full, is_disk_full
 from domain.model import Batch, Stack
 from domain.report import BatchReport, ReportLine
 from night.indexing import NightIndexer
@@ -141,7 +141,8 @@ def run_night(batches: list[Batch], home: Path, settings: Settings, now: dt.date
                 catalog.close()
         except Exception as error:
             if is_disk_full(error) and not (isinstance(error, DiskFull) and error.report is not None):  # a program's full disk too
-                raise DiskFull(f"no room left on the disk of {home}: {_recorded(report)}; nothing half-written is "
+                disk = "the PostgreSQL database's server" if is_database_server_full(error) else str(home)
+                raise DiskFull(f"no room left on the disk of {disk}: {_recorded(report)}; nothing half-written is "
                                "kept. Free some space and run again: the rest is done then", report) from error
             raise
     report.seconds = time.perf_counter() - started

@@ -58,8 +58,20 @@ find_bin() {
 }
 BIN="$(find_bin)"
 
+# The port named when no one listens on it (the last start's: a restarted server keeps its URL,
+# so clients connect again), else a free one. SO_REUSEADDR, as PostgreSQL binds: the old server's
+# closed connections do not count.
 free_port() {
-  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
+  python3 -c 'import socket, sys
+for port in (int(sys.argv[1] or 0), 0):
+    with socket.socket() as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            s.bind(("127.0.0.1", port))
+        except OSError:
+            continue
+        print(s.getsockname()[1])
+        break' "${1:-}"
 }
 
 ensure_user() {
@@ -115,7 +127,7 @@ start() {
   init_cluster
   if ! running; then
     local port
-    port="$(free_port)"
+    port="$(free_port "$(cat "$PORT_FILE" 2>/dev/null || true)")"
     echo "$port" >"$PORT_FILE"
     log "starting PostgreSQL ($BIN) on 127.0.0.1:$port, data $DATA"
     # Loopback only; the socket in the run folder (the packaged /var/run/postgresql may not be

@@ -13,7 +13,9 @@ Everything PostgreSQL needs differently is here:
 - a transaction takes its store's advisory lock first, as SQLite's BEGIN IMMEDIATE takes the
   file's write lock: the writers of one store go one at a time, on every machine, so a
   read-then-write inside a transaction (claiming an id, counting failures) never races another;
-- each store's schema version is the one row of its table `<store>_schema_version`.
+- each store's schema version is the one row of its table `<store>_schema_version`;
+- a connection the server dropped (a restart) is made again for the next statement outside a
+  transaction; a transaction that loses its connection fails rather than being sent again.
 """
 
 from __future__ import annotations
@@ -21,8 +23,9 @@ from __future__ import annotations
 import functools
 import re
 import zlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from typing import TypeVar
 
 import psycopg
 from psycopg import conninfo
@@ -40,6 +43,8 @@ FUNCTIONS = [
     """CREATE OR REPLACE FUNCTION json_each(list TEXT) RETURNS TABLE (value TEXT) LANGUAGE sql IMMUTABLE STRICT AS
        $$ SELECT json_array_elements_text(list::json) $$""",
 ]
+
+T = TypeVar("T")
 
 # Taken by every migration, whichever store: the functions above are shared by the stores.
 _SCHEMA_LOCK = zlib.crc32(b"daftar schema")
@@ -83,35 +88,78 @@ def _rows(cursor: psycopg.Cursor):
 
 class PostgresDatabase:
     """One connection to the database, for one store, in autocommit mode (a statement outside
-    `transaction` is its own transaction, as in SQLite). One per thread, like the SQLite ones."""
+    `transaction` is its own transaction, as in SQLite). One per thread, like the SQLite ones.
+
+    A server restart (or a cut connection) must not end a long night or a web server: a statement
+    outside a transaction that meets a dropped connection is sent once more, on a new one. A
+    transaction is not: one whose connection is lost fails, saying so (`InstallationProblem`), and
+    the next statement connects again. Only its BEGIN is sent again, as nothing of it has run yet."""
 
     def __init__(self, url: str, store: str, read_only: bool = False):
         self.store = store
+        self._url = url
+        self._read_only = read_only
         self._lock = zlib.crc32(f"daftar store {store}".encode())
+        self._in_transaction = False
         params = conninfo.conninfo_to_dict(url)
         params.setdefault("connect_timeout", "10")
         params.setdefault("application_name", f"daftar {store}")
+        self._conninfo = conninfo.make_conninfo(**params)
+        self.connection = self._connect()
+
+    def _connect(self) -> psycopg.Connection:
         try:
-            self.connection = psycopg.connect(conninfo.make_conninfo(**params), autocommit=True, row_factory=_rows)
+            connection = psycopg.connect(self._conninfo, autocommit=True, row_factory=_rows)
         except psycopg.Error as error:
-            raise InstallationProblem(f"cannot reach the PostgreSQL database {describe(url)} ({DATABASE_URL}): "
+            raise InstallationProblem(f"cannot reach the PostgreSQL database {describe(self._url)} ({DATABASE_URL}): "
                                       f"{str(error).strip()}") from error
-        if read_only:
-            self.connection.execute("SET default_transaction_read_only = on")
+        if self._read_only:
+            connection.execute("SET default_transaction_read_only = on")
+        return connection
 
     def execute(self, sql: str, args: Sequence[object] = ()) -> psycopg.Cursor:
-        return self.connection.execute(postgres_sql(sql), args)
+        return self._once_more(lambda: self.connection.execute(postgres_sql(sql), args))
 
     def executemany(self, sql: str, rows: Sequence[Sequence[object]]) -> psycopg.Cursor:
-        cursor = self.connection.cursor()
-        cursor.executemany(postgres_sql(sql), rows)
-        return cursor
+        def send() -> psycopg.Cursor:
+            cursor = self.connection.cursor()
+            cursor.executemany(postgres_sql(sql), rows)
+            return cursor
+        return self._once_more(send)
+
+    def _once_more(self, send: Callable[[], T]) -> T:
+        """What `send` returns; sent again on a new connection when, outside a transaction, the
+        connection turns out dropped (the server restarted since the last statement)."""
+        try:
+            return send()
+        except psycopg.OperationalError:
+            if self._in_transaction or not self._dropped():
+                raise
+        self.connection.close()
+        self.connection = self._connect()
+        return send()
+
+    def _dropped(self) -> bool:
+        return self.connection.closed or self.connection.broken
 
     @contextmanager
     def transaction(self) -> Iterator[PostgresDatabase]:
-        with self.connection.transaction():
+        self._once_more(lambda: self.connection.execute("BEGIN"))
+        self._in_transaction = True
+        try:
             self.connection.execute("SELECT pg_advisory_xact_lock(%s)", (self._lock,))
             yield self
+            self.connection.execute("COMMIT")
+        except BaseException as error:
+            if self._dropped():
+                raise InstallationProblem(
+                    f"the connection to the PostgreSQL database {describe(self._url)} was lost in a transaction "
+                    f"of the {self.store} store, which is not sent again (the server keeps none of it, unless its "
+                    f"COMMIT had arrived): {str(error).strip()}") from error
+            self.connection.execute("ROLLBACK")
+            raise
+        finally:
+            self._in_transaction = False
 
     def close(self) -> None:
         self.connection.close()

@@ -96,7 +96,7 @@ def prefect_server_in(folder: Path, **env: str) -> Iterator[tuple[Processes, htt
         # a fresh connection each request: reusing one the server just closed as idle resets it
         limits = httpx.Limits(max_keepalive_connections=0)
         with httpx.Client(base_url=env["PREFECT_API_URL"], timeout=30, limits=limits) as api:
-            wait_for(lambda: server.poll() is not None or _answers(api), 90, "the Prefect server to answer")
+            wait_for(lambda: server.poll() is not None or _answers(api), 240, "the Prefect server to answer")  # 77 s seen on a loaded machine
             assert server.poll() is None, processes.log("server")
             yield processes, api
     finally:

@@ -1,7 +1,8 @@
 """A night spread over two workers of one Prefect work pool (flows/pool.py), on a real Prefect
 server: the night's run asks the other worker to take stacks too, each stack is processed under
 its lease in the catalog, and when the worker running the night dies mid-stack (SIGKILL, its
-flow-run process with it) the other worker's run takes its stacks over once their leases lapse.
+flow-run process with it) the other worker's run takes its stacks over once their leases lapse,
+and the dead run, its heartbeats stopped, is marked Crashed by the automation `daftar deploy` made.
 The archive and the search answers come out the same as the night run without Prefect."""
 
 from __future__ import annotations
@@ -63,7 +64,8 @@ def leases(home: Path) -> list[tuple[str, str, bool, int]]:
     return [(row[0], row[1], bool(row[2]), row[3]) for row in rows]
 
 
-def test_a_night_on_two_workers_comes_out_as_the_embedded_one_though_one_dies_mid_stack(prefect_server, tmp_path, settings):
+def test_a_night_on_two_workers_comes_out_as_the_embedded_one_though_one_dies_mid_stack_and_its_run_is_crashed(
+        prefect_server, tmp_path, settings):
     processes, api = prefect_server
     # GIVEN a night of typed pages, and that night run without Prefect, for reference
     typed_night(tmp_path / "pages" / "anantnag" / "bijbehara" / "2026-11-20")
@@ -71,9 +73,13 @@ def test_a_night_on_two_workers_comes_out_as_the_embedded_one_though_one_dies_mi
     alone = run_inbox(tmp_path / "pages", reference, settings, NIGHT)
     assert len(alone.done) == PAGES, alone.summary()
 
-    # AND the night deployed to a pool with two workers, each taking one flow run at a time, leases of 10 s
+    # AND the night deployed to a pool with two workers, each taking one flow run at a time, leases of
+    # 10 s, heartbeats every 30 s (deployed twice, the second time with them: one automation, updated)
     inbox, home = tmp_path / "pages", tmp_path / "shared-home"
     deploy(processes, inbox, home)
+    deploy(processes, inbox, home, "--heartbeat-seconds", "30")
+    [automation] = api.post("/automations/filter", json={}).json()
+    assert automation["trigger"]["posture"] == "Proactive" and automation["trigger"]["within"] == 90
     processes.env["DAFTAR_LEASE_SECONDS"] = "10"
     workers = [processes.start(f"worker-{n}", str(BIN / "prefect"), "worker", "start", "--pool", "daftar", "--limit", "1")
                for n in (1, 2)]
@@ -83,6 +89,7 @@ def test_a_night_on_two_workers_comes_out_as_the_embedded_one_though_one_dies_mi
 
     # WHEN the night is asked for
     deployment = api.get("/deployments/name/nightly-batch/nightly").json()
+    assert deployment["job_variables"] == {"env": {"PREFECT_FLOWS_HEARTBEAT_FREQUENCY": "30"}}
     night = api.post(f"/deployments/{deployment['id']}/create_flow_run", json={"parameters": {"now": NIGHT.isoformat()}}).json()
 
     # AND the worker running the night is killed (SIGKILL, its flow-run process with it) once it has
@@ -115,6 +122,12 @@ def test_a_night_on_two_workers_comes_out_as_the_embedded_one_though_one_dies_mi
     # AND the archive holds the same record files as the night without Prefect, search answers the same
     assert records(home) == records(reference)
     assert answers(home, settings) == answers(reference, settings)
+    # AND the dead night's run does not stay Running: three heartbeats missed, it is Crashed
+    dead = finished_run(api, processes, night["id"], timeout=300, worker=other)
+    assert dead["state_type"] == "CRASHED" and "no heartbeat for 90 s" in dead["state"]["message"], dead["state"]
+    # AND the next night is not held back by it: the one-night-at-a-time slot is free again
+    later = api.post(f"/deployments/{deployment['id']}/create_flow_run", json={"parameters": {"now": NIGHT.isoformat()}}).json()
+    assert finished_run(api, processes, later["id"], timeout=180, worker=other)["state_type"] == "COMPLETED"
 
 
 def _ancestors(pid: int) -> list[int]:
