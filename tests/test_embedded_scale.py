@@ -1,6 +1,7 @@
 """The embedded index at state scale, shrunk to a unit test: ranking in windows of matching pages,
 counts past the exact limit estimated and said to be, an index of the second schema carried
-over, close matches for a word misread on some pages, and the analysis read token by token."""
+over, close matches for a word misread on some pages (closest first), and the analysis read token by
+token."""
 
 from __future__ import annotations
 
@@ -98,3 +99,15 @@ def test_reading_token_by_token_finds_the_words_the_word_pattern_finds(text):
     by_pattern = [word for word in by_pattern if word[2]]
     assert list(analysis.words(text)) == by_pattern
     assert analysis.terms(text) == " ".join(t for _, _, t in by_pattern)
+
+
+def test_close_terms_come_closest_first_alphabetical_among_equals_and_no_more_than_the_expansions(tmp_path, monkeypatch):
+    # GIVEN a page with words 0, 1 and 2 edits from "kashmir", and one a first letter away
+    index = EmbeddedIndex(tmp_path / "index.sqlite")
+    index.add(record(1, ["kashmir kashmor kashmar kashmr kasmiir lashmir"]))
+    # WHEN the terms within 2 edits are read, at most 4 of them
+    monkeypatch.setattr(embedded, "MAX_EXPANSIONS", 4)
+    close = index._close_terms("kashmir", 2)
+    # THEN the word itself, then those one edit away in alphabetical order; never another first letter
+    assert close == ["kashmir", "kashmar", "kashmor", "kashmr"]
+    assert index._close_terms("kashmir", 1)[-1] == "kashmr" and "kasmiir" not in index._close_terms("kashmir", 1)
