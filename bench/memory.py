@@ -73,7 +73,27 @@ def folder_bytes(folder: Path) -> tuple[int, int]:
     return total, pages
 
 
-def measure(pages: int, folder: Path) -> tuple[float, int, int]:
+def watch_peaks(process: subprocess.Popen, work: Path | None = None) -> dict[str, int]:
+    """Wait for the process, sampling every 0.2 s: peak RSS of its whole tree (KiB) and, given a
+    work folder, its peak size and peak size of per-page files (bytes)."""
+    peaks = {"rss": 0, "work": 0, "scratch": 0}
+
+    def watch() -> None:
+        while process.poll() is None:
+            peaks["rss"] = max(peaks["rss"], tree_rss_kib(process.pid))
+            if work is not None:
+                total, pages = folder_bytes(work)
+                peaks["work"], peaks["scratch"] = max(peaks["work"], total), max(peaks["scratch"], pages)
+            time.sleep(0.2)
+
+    watcher = threading.Thread(target=watch)
+    watcher.start()
+    process.wait()
+    watcher.join()
+    return peaks
+
+
+def measure(pages: int, folder: Path) -> tuple[float, int, int, int]:
     inbox, home = folder / f"inbox-{pages}", folder / f"home-{pages}"
     batch = inbox / "anantnag" / "bijbehara" / "bench"
     batch.mkdir(parents=True)
@@ -84,20 +104,7 @@ def measure(pages: int, folder: Path) -> tuple[float, int, int]:
     started = time.perf_counter()
     process = subprocess.Popen([str(ROOT / ".venv" / "bin" / "daftar"), "run", str(inbox), "--json"], env=env,
                                stdout=subprocess.DEVNULL)
-    peaks = {"rss": 0, "work": 0, "scratch": 0}
-
-    def watch() -> None:
-        while process.poll() is None:
-            peaks["rss"] = max(peaks["rss"], tree_rss_kib(process.pid))
-            total, pages = folder_bytes(home / "work")
-            peaks["work"] = max(peaks["work"], total)
-            peaks["scratch"] = max(peaks["scratch"], pages)
-            time.sleep(0.2)
-
-    watcher = threading.Thread(target=watch)
-    watcher.start()
-    process.wait()
-    watcher.join()
+    peaks = watch_peaks(process, home / "work")
     if process.returncode != 0:
         raise SystemExit(f"daftar run failed with exit {process.returncode}")
     return time.perf_counter() - started, peaks["rss"], peaks["work"], peaks["scratch"]

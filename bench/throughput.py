@@ -8,12 +8,13 @@ The same generated pages go to all three:
   * plain `ocrmypdf --jobs <cores>`, one run per language set, each page with its own languages.
 
     .venv/bin/python bench/throughput.py [--pages 60] [--file-pages 8] [--languages eng+urd]
+    .venv/bin/python bench/throughput.py --one-file 500    # one record file (one stack) of 500 pages
 
 Pages are full typed A4 pages at 300 dpi from sample_scans' generator (three English to one Urdu),
 upright. It prints pages/min and the ratio to the limit, then CPU-seconds per page: daftar's whole
 run (every process it started) against Tesseract's own in the limit, split into the programs it
 started and daftar's own process, that one by step (each step's thread CPU, from the records'
-timings) and the rest.
+timings) and the rest; and the peak memory of daftar's run, its whole process tree.
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ import img2pdf
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.memory import watch_peaks  # noqa: E402
 from domain.config import OcrSettings  # noqa: E402
 from pipeline.tesseract import tesseract_env  # noqa: E402
 
@@ -62,6 +64,7 @@ class DaftarRun:
     cpu: float  # every process the run started, its own included
     home: Path
     own_cpu: float  # daftar's own process only
+    peak_rss_kib: int  # daftar and every process it started, together
 
 
 def generated_pages(count: int, folder: Path) -> list[Path]:
@@ -112,9 +115,13 @@ def daftar_run_inbox(inbox: Path, languages: str, folder: Path) -> DaftarRun:
     env = {**os.environ, "DAFTAR_CONFIG": str(config), "DAFTAR_HOME": str(home), "DAFTAR_WORKERS": str(CORES),
            "DAFTAR_BENCH_USAGE": str(usage)}
     cpu, started = children_cpu(), time.perf_counter()
-    subprocess.run([sys.executable, "-c", WITH_USAGE, "run", str(inbox), "--settle-seconds", "0", "--json"],
-                   check=True, env=env, stdout=subprocess.DEVNULL, cwd=ROOT)
-    return DaftarRun(time.perf_counter() - started, children_cpu() - cpu, home, json.loads(usage.read_text())["own"])
+    process = subprocess.Popen([sys.executable, "-c", WITH_USAGE, "run", str(inbox), "--settle-seconds", "0", "--json"],
+                               env=env, stdout=subprocess.DEVNULL, cwd=ROOT)
+    peaks = watch_peaks(process)
+    if process.returncode != 0:
+        sys.exit(f"daftar run failed with exit {process.returncode}")
+    return DaftarRun(time.perf_counter() - started, children_cpu() - cpu, home, json.loads(usage.read_text())["own"],
+                     peaks["rss"])
 
 
 def daftar_choices(home: Path) -> tuple[dict[str, tuple[str, int]], dict[str, float]]:
@@ -166,7 +173,10 @@ def main() -> None:
     parser.add_argument("--pages", type=int, default=60)
     parser.add_argument("--languages", default="eng+urd", help="the district's languages")
     parser.add_argument("--file-pages", type=int, default=8, help="pages per record file in the daftar inbox")
+    parser.add_argument("--one-file", type=int, metavar="PAGES", help="one record file of PAGES pages: --pages and --file-pages both")
     args = parser.parse_args()
+    if args.one_file:
+        args.pages = args.file_pages = args.one_file
     with tempfile.TemporaryDirectory(prefix="daftar-bench-") as tmp:
         folder = Path(tmp)
         pages = generated_pages(args.pages, folder)
@@ -186,6 +196,9 @@ def main() -> None:
     for name, seconds in (("fair tesseract limit", limit), ("plain ocrmypdf --jobs", ocrmypdf_seconds),
                           ("daftar run (whole batch)", run.seconds)):
         print(f"{name:28} {seconds:8.1f} {60 * n / seconds:10.1f} {limit / seconds:8.2f}")
+    # The pool's Tesseracts were busy this share of the run's cores (steps' `ocr`: their wall seconds)
+    print(f"daftar's Tesseracts busy {steps.get('ocr', 0.0) / (run.seconds * CORES):.0%} of its {CORES} cores x wall; "
+          f"peak memory {run.peak_rss_kib / 1024:.0f} MiB (daftar and every process it started, together)")
     print_breakdown(n, run, tesseract_cpu, steps)
 
 

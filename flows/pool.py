@@ -17,9 +17,11 @@ every stack, as long as a stack of a few pages takes to read; a run per worker p
 once and keeps one process and one Tesseract pool busy from its first stack to its last. The
 stacks go to whichever machine is free first, and there is no coordinator to lose: the leases are
 the only shared state, so any run finishes the night (tests/test_prefect_workers.py kills the
-night's own run). prefect-dask's DaskTaskRunner (not measured) would add a Dask scheduler to run
-and keep alive beside the Prefect server, and a stack lost with its Dask worker would still need a
-lease to be taken over exactly once.
+night's own run). prefect-dask's DaskTaskRunner was measured (bench/dask_runner.py, figures in
+docs/capacity.md): 36 s to start against 2 s, 2.2 s a task against 46 ms, and the nightly task
+could not be sent to Dask's workers at all; it would also add a Dask scheduler to keep alive beside
+the Prefect server, and a stack lost with its Dask worker would still need a lease to be taken over
+exactly once.
 
 Workers should take one flow run at a time (`prefect worker start --pool daftar --limit 1`), so
 that the helper runs land on the other machines; a worker that took two only runs them side by side.
