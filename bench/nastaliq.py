@@ -8,11 +8,11 @@ Side by side, on the same pixels, read as daftar reads a page of running Arabic-
 on pages generated like the training pages (text2image, scan-like damage, 200-350 dpi) but from
 other text and in fonts the model was not trained on (Awami Nastaliq; Nafees for Naskh), the
 training font with other text (for comparison only), and the corpus's two real Nastaliq images
-(ground truth transcribed for this bench: bench/nastaliq_truth/). Then the style measure daftar
-chooses the model by (`pipeline.urdu_model.nastaliq_style`), per page set.
+(ground truth transcribed for this bench: bench/nastaliq_truth/).
 
     .venv/bin/python bench/nastaliq.py            # 4 pages a font; about a minute on 2 idle cores
     .venv/bin/python bench/nastaliq.py --pages 1  # a quick look
+    .venv/bin/python bench/nastaliq.py --candidate /tmp/out  # also a new run's model (train.sh's NASTALIQ_OUT)
 
 Error rates as in bench/quality.py: edit distance over the truth's length after NFKC and
 collapsing whitespace; lower is better.
@@ -100,26 +100,33 @@ def corpus_pages() -> list[Page]:
     return pages
 
 
-def read(page: Page, model: str, work: Path) -> tuple[str, float]:
-    """Tesseract's text of a page and the CPU seconds it took."""
+def read(page: Page, model: str, work: Path, models: Path = tessdata.SHIPPED_MODELS) -> tuple[str, float]:
+    """Tesseract's text of a page and the CPU seconds it took; a model of ours is taken from `models`."""
     png = work / "page.png"
     cv2.imwrite(str(png), page.image)
+    folder = tessdata.tessdata_dir((model,), models)
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    text = subprocess.run(["tesseract", *tessdata.tessdata_args((model,)), str(png), "-", "-l", model,
+    text = subprocess.run(["tesseract", *(["--tessdata-dir", str(folder)] if folder else []), str(png), "-", "-l", model,
                            "--psm", "6", "--dpi", str(page.dpi)],
                           capture_output=True, text=True, env=tesseract_env(), timeout=600).stdout
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     return text, (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
 
 
-def table(sets: dict[str, list[Page]], work: Path) -> None:
-    print(f"{'pages':34} {'n':>2} " + " ".join(f"{model:>22}" for model in MODELS))
+def columns(candidate: Path | None) -> dict[str, tuple[str, Path]]:
+    """The table's columns: a model, and the folder our models are taken from."""
+    shipped = {model: (model, tessdata.SHIPPED_MODELS) for model in MODELS}
+    return shipped | ({"candidate": (urdu_model.NASTALIQ_MODEL, candidate)} if candidate else {})
+
+
+def table(sets: dict[str, list[Page]], work: Path, models: dict[str, tuple[str, Path]]) -> None:
+    print(f"{'pages':34} {'n':>2} " + " ".join(f"{name:>22}" for name in models))
     for label, pages in sets.items():
         cells = []
-        for model in MODELS:
+        for model, folder in models.values():
             rates, seconds = [], 0.0
             for page in pages:
-                text, cpu = read(page, model, work)
+                text, cpu = read(page, model, work, folder)
                 rates.append(error_rates(page.truth, text))
                 seconds += cpu
             cer, wer = (float(np.mean([rate[i] for rate in rates])) for i in (0, 1))
@@ -127,16 +134,10 @@ def table(sets: dict[str, list[Page]], work: Path) -> None:
         print(f"{label:34} {len(pages):>2} " + " ".join(f"{cell:>22}" for cell in cells))
 
 
-def style_table(sets: dict[str, list[Page]]) -> None:
-    print("\nStyle measure (pipeline.urdu_model.nastaliq_style) per page: the share called Nastaliq")
-    for label, pages in sets.items():
-        styles = [urdu_model.nastaliq_style(page.image) for page in pages]
-        print(f"  {label:34} {sum(styles)}/{len(styles)}")
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--pages", type=int, default=4, help="generated pages per font")
+    parser.add_argument("--candidate", type=Path, help=f"a folder with another {urdu_model.NASTALIQ_MODEL}.traineddata, measured beside the shipped one")
     args = parser.parse_args(argv)
     if urdu_model.NASTALIQ_MODEL not in tessdata.shipped_models():
         raise SystemExit(f"no {urdu_model.NASTALIQ_MODEL} in {tessdata.SHIPPED_MODELS}: run scripts/nastaliq/train.sh")
@@ -147,8 +148,7 @@ def main(argv: list[str] | None = None) -> int:
         sets = {label: generated_pages(font, args.pages, 31 + n, work, parts) for n, (label, font) in enumerate(FONT_SETS.items())}
         sets["real Nastaliq (corpus images)"] = corpus_pages()
         print(f"CER/WER and CPU seconds a page, --psm 6, one thread; {args.pages} generated pages a font\n")
-        table(sets, work)
-        style_table(sets)
+        table(sets, work, columns(args.candidate))
     return 0
 
 

@@ -251,8 +251,7 @@ class StackProcessor:
             with draft.step("page_images"):
                 # Tesseract's layout analysis takes a label's bars for a picture and drops the text around it
                 write_jpeg(ocr_path, without_barcodes(cleaned.image, barcodes, dpi) if barcodes else cleaned.image, JPEG_QUALITY)
-            with draft.step("model_choice"):
-                models = urdu_model.models_for_page(read_with(languages, self.settings.ocr.models), cleaned.image)
+            models = urdu_model.reading_models(read_with(languages, self.settings.ocr.models))
             self.read_ahead.acquire()
             future = self.tesseract.submit(ocr.ocr_page, ocr_path, models, self._segmentation(cleaned),
                                            dpi, self.settings.ocr.tesseract_timeout)

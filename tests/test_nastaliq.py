@@ -1,9 +1,10 @@
-"""Urdu in Nastaliq: the shipped model, how daftar chooses it, a night that reads a Nastaliq page in
+"""Urdu in Nastaliq: the shipped model, which pages daftar reads with it, a night that reads a Nastaliq page in
 a font the model never saw and finds its words on both backends, and the training recipe run end
 to end on a tiny set (so it cannot rot).
 
-The tiny recipe run starts from the shipped float model (models/float/), which needs no network;
-the real run starts from tessdata_best's fas, fetched at a pinned commit (docs/nastaliq.md).
+The tiny recipe runs start from the shipped float model (models/float/), which needs no network;
+the real run starts from tessdata_best's fas, fetched at a pinned commit, or trains on from the
+shipped float model (docs/nastaliq.md).
 """
 
 from __future__ import annotations
@@ -70,12 +71,11 @@ def test_a_missing_model_is_said_by_doctor(tmp_path: Path) -> None:
     assert "is missing" in (tessdata.model_problem(urdu_model.NASTALIQ_MODEL, tmp_path) or "")
 
 
-def test_style_decides_the_model_nastaliq_real_and_unseen_naskh_keeps_urd(tmp_path: Path, corpus: Path) -> None:
-    real = cv2.imread(str(corpus / "text" / "urdu" / "tessdata_contrib__1.jpg"), cv2.IMREAD_GRAYSCALE)
-    assert urdu_model.models_for_page(("urd",), real) == (urdu_model.NASTALIQ_MODEL,)
-    naskh = page_image(tmp_path, PAGE_LINES, "Nafees")
-    assert urdu_model.models_for_page(("urd",), naskh) == ("urd",)
-    assert urdu_model.models_for_page(("eng",), real) == ("eng",)  # a page read without urd is left as it is
+def test_every_page_read_with_urd_is_read_with_the_shipped_model_instead() -> None:
+    # Naskh too: urd_nastaliq reads it with fewer errors than urd and keeps more numbers (pipeline/urdu_model.py)
+    assert urdu_model.reading_models(("urd",)) == (urdu_model.NASTALIQ_MODEL,)
+    assert urdu_model.reading_models(("urd", "eng")) == (urdu_model.NASTALIQ_MODEL, "eng")
+    assert urdu_model.reading_models(("Devanagari", "hin")) == ("Devanagari", "hin")  # a page read without urd is left as it is
 
 
 def night_of_one_page(tmp_path: Path, image: np.ndarray) -> Path:
@@ -102,7 +102,6 @@ def words_found(index, words: list[str]) -> list[str]:
 def test_a_night_reads_an_unseen_nastaliq_font_and_search_finds_its_words_on_both_backends(tmp_path: Path, es_url: str) -> None:
     # GIVEN a record-room page set in Awami Nastaliq, a font the model was not trained on
     image = page_image(tmp_path / "render", PAGE_LINES * 3, HELD_OUT_NASTALIQ)  # a full page, scan damage and all
-    assert urdu_model.nastaliq_style(image)
     # WHEN a night reads it in an Urdu district
     home = night_of_one_page(tmp_path, image)
     words = sorted({word for line in PAGE_LINES for word in line.replace("۔", " ").replace(":", " ").split() if len(word) >= 3})
@@ -130,16 +129,18 @@ def test_a_night_reads_an_unseen_nastaliq_font_and_search_finds_its_words_on_bot
             delete_everything_under(client, settings.index_prefix)
         finally:
             client.close()
-    # measured with the shipped model: 27 of these 34 words (17% character error on this font)
+    # measured with the first shipped model: 27 of these 34 words (17% character error on this font)
     assert len(found_embedded) >= 0.75 * len(words), sorted(set(words) - set(found_embedded))
     assert found_elastic == found_embedded
     assert {"انتقال", "خسرہ", "پلوامہ"} <= set(found_embedded)
 
 
-def test_the_recipe_runs_end_to_end_on_a_tiny_set(tmp_path: Path) -> None:
-    # GIVEN the shipped float model as the start (no network) and a tiny set: 24 lines, 20 iterations
-    start = ROOT / "models" / "float" / f"{urdu_model.NASTALIQ_MODEL}.traineddata"
-    env = {**os.environ, "NASTALIQ_START_MODEL": str(start), "NASTALIQ_WORK": str(tmp_path / "work"),
+@pytest.mark.parametrize("start", ["NASTALIQ_START_MODEL", "NASTALIQ_CONTINUE_FROM"])
+def test_the_recipe_runs_end_to_end_on_a_tiny_set(tmp_path: Path, start: str) -> None:
+    # GIVEN the shipped float model (no network), as a start model to map onto urd's characters or
+    # as a model of this recipe to train on, and a tiny set: 24 lines, 20 iterations
+    model = ROOT / "models" / "float" / f"{urdu_model.NASTALIQ_MODEL}.traineddata"
+    env = {**os.environ, start: str(model), "NASTALIQ_WORK": str(tmp_path / "work"),
            "NASTALIQ_OUT": str(tmp_path / "models"), "NASTALIQ_LINES": "24", "NASTALIQ_EVAL_LINES": "12",
            "NASTALIQ_ITERATIONS": "20", "NASTALIQ_JOBS": "1", "PYTHON": sys.executable}
     # WHEN the recipe runs
@@ -149,6 +150,7 @@ def test_the_recipe_runs_end_to_end_on_a_tiny_set(tmp_path: Path) -> None:
     models = tmp_path / "models"
     provenance = (models / "PROVENANCE.md").read_text(encoding="utf-8")
     assert "asked for 20)" in provenance and "Noto Nastaliq Urdu" in provenance and "Awami Nastaliq" in provenance
+    assert ("Continued from: `" in provenance) == (start == "NASTALIQ_CONTINUE_FROM")
     image = page_image(tmp_path / "read", PAGE_LINES[:2], "Noto Nastaliq Urdu")
     png = tmp_path / "read" / "page.png"
     cv2.imwrite(str(png), image)

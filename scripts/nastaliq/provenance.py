@@ -53,6 +53,16 @@ def training_figures(log: Path) -> tuple[str, str]:
     return (f"{reached.group(1)}/{reached.group(2)}" if reached else "?"), lines[-1]
 
 
+def start_lines(args: argparse.Namespace) -> list[str]:
+    fas = f"`fas.traineddata` (Persian, float) of tesseract-ocr/tessdata_best, Apache-2.0, commit `{args.start_commit}`, {args.start_url}"
+    if args.continued_from:
+        # The earlier run's own PROVENANCE.md has its inputs; train.sh kept a copy of the file in --work.
+        copy = args.work / f"continue-{args.continued_from.name}"
+        return [f"- Continued from: `{args.continued_from}` (sha256 `{sha256(copy)}`), a model of this recipe",
+                f"  whose start model was {fas}."]
+    return [f"- Start model: {fas}, sha256 `{sha256(args.work / 'start.traineddata')}`."]
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     for option in ("--work", "--out", "--urd-model"):
@@ -60,8 +70,8 @@ def main() -> int:
     for option in ("--start-url", "--start-commit", "--iterations", "--lines"):
         parser.add_argument(option, required=True)
     parser.add_argument("--font", action="append", default=[])
+    parser.add_argument("--continued-from", type=Path, help="the earlier run's float model or checkpoint trained on")
     args = parser.parse_args()
-    start = args.work / "start.traineddata"
     reached, last = training_figures(args.work / "training.log")
     evaluation = (args.work / "eval.txt.result").read_text(encoding="utf-8").strip()
     models = [args.out / f"{NAME}.traineddata", args.out / "float" / f"{NAME}.traineddata"]
@@ -72,8 +82,7 @@ def main() -> int:
         "",
         "## Inputs",
         "",
-        "- Start model: `fas.traineddata` (Persian, float) of tesseract-ocr/tessdata_best, Apache-2.0,",
-        f"  commit `{args.start_commit}`, {args.start_url}, sha256 `{sha256(start)}`.",
+        *start_lines(args),
         f"- Character set and word lists: Debian's `urd` model (`{args.urd_model}`, {debian_package(str(args.urd_model))}),",
         "  Apache-2.0: its LSTM unicharset, and its word, punctuation and number lists (dawg2wordlist).",
         f"- Text: {args.lines} generated lines (`record_text.py`, seed 1): 70% set in Nastaliq, 30% in Naskh.",

@@ -7,6 +7,8 @@
 #
 # Environment (all optional):
 #   NASTALIQ_START_MODEL   a local copy of the start model (else fetched at the pinned commit, checked)
+#   NASTALIQ_CONTINUE_FROM train on from an earlier run of this recipe instead of from the start model:
+#                          its float .traineddata (models/float/) or a checkpoint (same characters)
 #   NASTALIQ_URD_MODEL     Debian's urd.traineddata (its unicharset and word lists)
 #   NASTALIQ_WORK          working folder (build/nastaliq)
 #   NASTALIQ_OUT           where the models go (models)
@@ -29,6 +31,7 @@ LINES="${NASTALIQ_LINES:-2400}"
 EVAL_LINES="${NASTALIQ_EVAL_LINES:-120}"
 ITERATIONS="${NASTALIQ_ITERATIONS:-18000}"
 JOBS="${NASTALIQ_JOBS:-2}"
+CONTINUE_FROM="${NASTALIQ_CONTINUE_FROM:+$(realpath "$NASTALIQ_CONTINUE_FROM")}"
 NAME=urd_nastaliq
 # Training fonts. Awami Nastaliq and Nafees are kept out: the test pages are set in them.
 NASTALIQ_FONTS=("Noto Nastaliq Urdu" "Noto Nastaliq Urdu Bold")
@@ -42,14 +45,28 @@ mkdir -p "$WORK" "$OUT/float"
 cd "$WORK"
 
 step "start model"
-if [[ -n "${NASTALIQ_START_MODEL:-}" ]]; then
-  cp "$NASTALIQ_START_MODEL" start.traineddata
-elif [[ ! -f start.traineddata ]]; then
-  curl -fsSL --retry 3 -o start.download "$START_URL"
-  echo "$START_SHA256  start.download" | sha256sum -c --quiet
-  mv start.download start.traineddata
+if [[ -n "$CONTINUE_FROM" ]]; then
+  # The same character set as the new language: no output layer to map, so no --old_traineddata.
+  # A copy, for provenance.py: the file itself may be the one this run overwrites.
+  cp "$CONTINUE_FROM" "continue-${CONTINUE_FROM##*/}"
+  case "$CONTINUE_FROM" in
+    *.traineddata) combine_tessdata -e "continue-${CONTINUE_FROM##*/}" start.lstm >/dev/null 2>&1 ;;
+    *) cp "$CONTINUE_FROM" start.lstm ;;
+  esac
+  start_args=(--continue_from start.lstm)
+  provenance_args=(--continued-from "$CONTINUE_FROM")
+else
+  if [[ -n "${NASTALIQ_START_MODEL:-}" ]]; then
+    cp "$NASTALIQ_START_MODEL" start.traineddata
+  elif [[ ! -f start.traineddata ]]; then
+    curl -fsSL --retry 3 -o start.download "$START_URL"
+    echo "$START_SHA256  start.download" | sha256sum -c --quiet
+    mv start.download start.traineddata
+  fi
+  combine_tessdata -e start.traineddata start.lstm >/dev/null 2>&1
+  start_args=(--continue_from start.lstm --old_traineddata start.traineddata)
+  provenance_args=()
 fi
-combine_tessdata -e start.traineddata start.lstm >/dev/null 2>&1
 
 step "character set and word lists of urd ($URD_MODEL)"
 [[ -f "$URD_MODEL" ]] || { echo "no $URD_MODEL: install tesseract-ocr-urd (scripts/setup.sh)" >&2; exit 1; }
@@ -88,8 +105,8 @@ step "fine-tuning for $ITERATIONS iterations"
 mkdir -p checkpoints
 # lstmtraining writes its checkpoint every 100 iterations, so a time limit loses at most those.
 status=0
-timeout --signal=INT "${NASTALIQ_MAX_MINUTES:-0}m" lstmtraining --continue_from start.lstm \
-  --old_traineddata start.traineddata --traineddata "$LANG_MODEL" --model_output "checkpoints/$NAME" \
+timeout --signal=INT "${NASTALIQ_MAX_MINUTES:-0}m" lstmtraining "${start_args[@]}" \
+  --traineddata "$LANG_MODEL" --model_output "checkpoints/$NAME" \
   --train_listfile train.list --eval_listfile pages/eval/list.txt \
   --max_iterations "$ITERATIONS" --target_error_rate 0.005 --debug_interval 0 > training.log 2>&1 || status=$?
 [[ $status == 0 || $status == 124 ]] || { tail -5 training.log >&2; exit "$status"; }
@@ -102,6 +119,6 @@ lstmtraining --stop_training --convert_to_int --continue_from "checkpoints/${NAM
   --traineddata "$LANG_MODEL" --model_output "$OUT/$NAME.traineddata" >/dev/null
 lstmeval --model "$OUT/$NAME.traineddata" --eval_listfile pages/eval/list.txt 2>&1 | tail -1 | tee eval.txt.result
 "$PY" "$HERE/provenance.py" --work "$WORK" --out "$OUT" --start-url "$START_URL" --start-commit "$START_COMMIT" \
-  --iterations "$ITERATIONS" --lines "$LINES" --urd-model "$URD_MODEL" \
+  --iterations "$ITERATIONS" --lines "$LINES" --urd-model "$URD_MODEL" "${provenance_args[@]}" \
   "${nastaliq_args[@]}" "${naskh_args[@]}"
 ls -l "$OUT/$NAME.traineddata" "$OUT/float/$NAME.traineddata"
