@@ -27,14 +27,19 @@ TURN_MIN_SURE_WORDS = 3  # a turned band must read at least this many sure words
 TURN_MARGIN = 1.25  # ...and this many times more than the band as it came
 CHECK_TIMEOUT = 30.0
 BAND_INCHES = (0.8, 4.0)  # (tall, wide) the strip read both ways: 3-5 lines of ordinary type
-# A page reads as no text when few of its tokens are words or numbers and Tesseract was unsure
-# of them: measured on generated sheet music against the corpus's weakest real pages. Music read
-# 3-45 tokens, 0-56% of them word-like, at confidence 5-47 (34 where over half looked like
-# Urdu words); real pages read at 46 or more (a 90 dpi photo of a curved page 46, Nastaliq Urdu
-# 48-50, old Devanagari print 49) with 82-91% words; a graph's labels 29% words at 65.
-NO_TEXT_CONFIDENCE = 60.0
-NO_TEXT_WORD_SHARE = 0.5
-JUNK_CONFIDENCE = 40.0  # below it, no text whatever the tokens look like
+# A page reads as no text when Tesseract was unsure of it and few of its tokens are words or
+# numbers, or when hardly one is. Measured by bench/legibility.py on every text page of the corpus
+# (41 read) against sheet music, line drawings, a map-like page, stamps and signatures and a
+# halftone photo read as English, Urdu and Hindi districts read them (Urdu by urd_nastaliq): text
+# pages below 58 mean confidence read 64-97% words, at least 7 of them (a map's labels, 51.8),
+# Nastaliq Urdu as low as 38.8 (95% words); pages without text at most 45.9 there, with 0-44%
+# words or at most 4 (music read as four Urdu words, 36.4). Confidence alone cannot separate them
+# (music read as Hindi 34.1; a line drawing read as Urdu 66.4, one word in three tokens, where the
+# fewest words on a text page were a one-word label's 1 in 1 and a photo's 2 in 3, at 96).
+NO_TEXT_CONFIDENCE = 58.0  # text pages of few words (a graph's labels, 29%) read at 64.9 or more, no-text pages of 2+ words at 36.4 or less
+NO_TEXT_WORD_SHARE = 0.57  # below NO_TEXT_CONFIDENCE: text pages 64% words or more, no-text pages 50% or less (music read as Urdu, --seeds 2)
+NO_TEXT_MIN_WORDS = 6  # below NO_TEXT_CONFIDENCE: text pages 7 words or more, no-text pages 4 or fewer
+LONE_WORD = 1  # at any confidence, a page reading this many words or fewer, less than NO_TEXT_WORD_SHARE of its tokens, is no text
 
 
 @dataclass(frozen=True)
@@ -101,12 +106,22 @@ def _core(token: str) -> str:
 
 
 def no_text(text: str, confidence: float | None) -> bool:
-    """Whether a page's OCR is junk, not text: fewer than NO_TEXT_WORD_SHARE of its tokens are
-    words or numbers and Tesseract was unsure of them (mean word confidence below
-    NO_TEXT_CONFIDENCE), or it was hardly sure of anything (JUNK_CONFIDENCE). A page with
-    nothing read is not called no-text here (it has no junk to keep out of the index)."""
+    """Whether a page's OCR is junk, not text: Tesseract was unsure of it (mean word confidence
+    below NO_TEXT_CONFIDENCE) and fewer than NO_TEXT_WORD_SHARE of its tokens, or fewer than
+    NO_TEXT_MIN_WORDS of them, are words or numbers; or, however sure, a lone word among junk
+    (`LONE_WORD`: calling it no text keeps one word out of search at most). A page with nothing
+    read is not called no-text here (it has no junk to keep out of the index)."""
     tokens = text.split()
     if not tokens or confidence is None:
         return False
-    share = sum(1 for token in tokens if is_word(token) or is_number(token)) / len(tokens)
-    return confidence < JUNK_CONFIDENCE or (confidence < NO_TEXT_CONFIDENCE and share < NO_TEXT_WORD_SHARE)
+    words = sum(1 for token in tokens if is_word(token) or is_number(token))
+    junk = words / len(tokens) < NO_TEXT_WORD_SHARE
+    return (confidence < NO_TEXT_CONFIDENCE and (junk or words < NO_TEXT_MIN_WORDS)) or (junk and words <= LONE_WORD)
+
+
+def word_share(text: str) -> float | None:
+    """The share of a page's tokens that are words or numbers; None when nothing was read."""
+    tokens = text.split()
+    if not tokens:
+        return None
+    return sum(1 for token in tokens if is_word(token) or is_number(token)) / len(tokens)

@@ -200,36 +200,43 @@ def read_with(languages: list[str], models: dict[str, list[str]]) -> tuple[str, 
 
 def page_segmentation(script: Script | None, layout: str, single_block: int, automatic: int) -> int:
     """Tesseract's page segmentation for a page: one uniform block (`single_block`) for
-    Arabic-script text, where automatic segmentation drops whole lines; automatic for everything
-    else, and always for a table, which one block reads across. An Arabic-script page taken for
-    columns still gets one block: `find_layout` also sees columns in a short Urdu letter at 200
-    dpi (its wide word spaces line up), where automatic segmentation lost 3 of its 10 lines, and
-    lines lost are words search never finds, while one block only reads true columns across."""
-    return single_block if script == "Arabic" and layout != "table" else automatic
+    single-column Arabic-script text, where automatic segmentation drops whole lines; automatic
+    for everything else, and always for columns and tables, which one block reads across. On
+    generated Urdu newspaper pages one block found 1 of 6 headlines where automatic found 4, and
+    read the body at 69% character error against 23% (bench/headlines.py --quick). A short Urdu letter
+    whose word spaces line up is not columns (`GUTTER_RUN_MM`): automatic lost 3 of its 10 lines."""
+    return single_block if script == "Arabic" and layout == "text" else automatic
 
 
 GUTTER_MM = 3.5  # a gap this wide inside a strip of lines, with ink on both sides, is between columns, not words
 STRIP_MM = 15.0  # the page is looked at in strips this tall: 3-6 lines, whose word spaces never line up (columns' lines need not align)
-GUTTER_STRIPS = 0.25  # share of the inked strips that must have a gap at one place across the page
+# Columns run down the page: a gutter at one place through strips this tall together. Measured
+# (bench/headlines.py's pages, the corpus, sample_scans): short Urdu letters, whose wide word
+# spaces and side-by-side blocks line up over one or two strips (30 mm), and generated newspapers
+# 120-255 mm, linn.png's two columns and pageseg2.tif's 75-90 mm.
+GUTTER_RUN_MM = 60.0
 
 
 def find_layout(ink: np.ndarray, dpi: float, ruled: bool) -> str:
-    """"table" (the page has table rules), "columns" (strips of the page broken at one place by a
-    gap wider than any word space: columns, a register's cells) or "text"."""
+    """"table" (the page has table rules), "columns" (consecutive strips of the page broken at one
+    place by a gap wider than any word space, `GUTTER_RUN_MM` down the page: columns, a register's
+    cells) or "text"."""
     if ruled:
         return "table"
     gutter, strip = (max(2, round(mm * dpi / 25.4)) for mm in (GUTTER_MM, STRIP_MM))
-    empty_counts = np.zeros(ink.shape[1], np.int32)
-    inked_strips = 0
+    run = np.zeros(ink.shape[1], np.int32)  # strips in a row with a gutter at each place across
+    longest = 0
     for top in range(0, ink.shape[0], strip):
         filled = ink[top : top + strip].any(axis=0)
         inked = np.flatnonzero(filled)
         if inked.size < gutter:
-            continue
-        inked_strips += 1
+            continue  # an empty strip between stories neither breaks nor extends a gutter
         gaps = np.concatenate([[1], filled[inked[0] : inked[-1] + 1].astype(np.int8), [1]])
         edges = np.flatnonzero(np.diff(gaps))
+        open_here = np.zeros(ink.shape[1], bool)
         for start, end in zip(edges[0::2], edges[1::2]):
             if end - start >= gutter:
-                empty_counts[inked[0] + start : inked[0] + end] += 1
-    return "columns" if inked_strips and empty_counts.max() >= max(2, GUTTER_STRIPS * inked_strips) else "text"
+                open_here[inked[0] + start : inked[0] + end] = True
+        run = np.where(open_here, run + 1, 0)
+        longest = max(longest, int(run.max()))
+    return "columns" if longest * STRIP_MM >= GUTTER_RUN_MM else "text"
