@@ -1,7 +1,8 @@
 """The "never worse" table of `bench/quality.py`: every page of the corpus and of generated damage
 sets read by daftar (cleaned as the night cleans it, read with the languages and page
 segmentation and models the night chooses, junk dropped as no-text) against the same page read as it came
-by plain Tesseract with the same languages. CER where the page has ground truth, and the words
+by plain Tesseract with the same languages and models (Urdu by urd_nastaliq on both sides, as the
+night reads it, so that the table measures cleaning and choices, not the model). CER where the page has ground truth, and the words
 read on every page; the pages where daftar did worst are named.
 
     .venv/bin/python bench/quality.py --never-worse [--quick] [--jobs 2]
@@ -83,8 +84,12 @@ def damaged_pages(quick: bool) -> list[Page]:
 def read_as_it_came(page: Page) -> str:
     from bench.quality import tesseract
 
+    from pipeline.tessdata import tessdata_dir
+    from pipeline.urdu_model import reading_models
+
     grey = cv2.cvtColor(page.image, cv2.COLOR_BGR2GRAY) if page.image.ndim == 3 else page.image
-    return tesseract(grey, page.dpi, page.language)
+    models = reading_models((page.language,))
+    return tesseract(grey, page.dpi, "+".join(models), tessdata_dir(models))
 
 
 def read_by_daftar(page: Page) -> str:
@@ -93,12 +98,13 @@ def read_by_daftar(page: Page) -> str:
     from pipeline.legibility import no_text
     from pipeline.preprocess import clean_page, languages_for_page
     from pipeline.script import page_segmentation, read_with
+    from pipeline.urdu_model import reading_models
 
     settings = Settings()
     cleaned = clean_page(page.image, page.dpi, settings.cleaning, [page.language])
     if cleaned.blank:
         return ""
-    models = read_with(languages_for_page(cleaned.script, [page.language]), settings.ocr.models)
+    models = reading_models(read_with(languages_for_page(cleaned.script, [page.language]), settings.ocr.models))
     segmentation = page_segmentation(cleaned.script, cleaned.layout, settings.ocr.page_segmentation_arabic, settings.ocr.page_segmentation)
     with tempfile.TemporaryDirectory(prefix="daftar-nw-") as folder:
         path = Path(folder) / "page.png"
