@@ -38,8 +38,8 @@ TEXT_LAYER_FONT = pikepdf.Name("/DaftarTextLayer")  # the font `pipeline.text_la
 
 class PdfAssembler:
     """Builds a record file's PDF page by page: each page image embedded as it is, with its text
-    layer laid over it. Pages are saved in chunks, so memory holds a chunk of pages at most,
-    never the whole file."""
+    layer laid over it. Pages are saved in chunks, and the chunks joined on disk, so memory holds
+    a chunk of pages at most, never the whole file."""
 
     def __init__(self, work: Path, name: str, chunk_pages: int):
         self.work, self.name, self.chunk_pages = work, name, chunk_pages
@@ -86,13 +86,13 @@ class PdfAssembler:
         """Join the chunks and write `out` with the record's metadata: None when it is PDF/A-2,
         else why not (`out` is then written without a PDF/A claim)."""
         self._save_chunk()
-        with pikepdf.open(self.chunks[0]) as pdf:
-            for chunk in self.chunks[1:]:
-                with pikepdf.open(chunk) as other:
-                    pdf.pages.extend(other.pages)
-            failure = save_archival(pdf, record, scanned_at, {}, out)
+        joined = self.work / f"{self.name}-joined.pdf"
+        _join(self.chunks, joined)
         for chunk in self.chunks:
             chunk.unlink(missing_ok=True)
+        with pikepdf.open(joined) as pdf:  # its stream data is read from disk as it is written
+            failure = save_archival(pdf, record, scanned_at, {}, out)
+        joined.unlink()
         return failure
 
 
@@ -171,6 +171,14 @@ def stamp_record(pdf_path: Path, record: RecordFile) -> str | None:
     return failure
 
 
+def _join(chunks: list[Path], out: Path) -> None:
+    """Write the chunks' pages, in order, as one PDF. qpdf's own page copy streams each page's
+    data from its chunk as it writes; pikepdf's (`pages.extend`) copies every stream into memory,
+    which for a 500-page file held its whole size. Streams are kept byte for byte."""
+    pikepdf.Job(["qpdf", "--empty", "--stream-data=preserve", "--remove-unreferenced-resources=no",
+                 "--pages", *map(str, chunks), "--", str(out)]).run()
+
+
 def _maps_to_unicode(pdf: pikepdf.Pdf) -> bool:
     """Whether every font in `pdf` is daftar's own text layer's (or there is none)."""
     return all(obj.get("/BaseFont") == TEXT_LAYER_FONT for obj in pdf.objects
@@ -178,11 +186,14 @@ def _maps_to_unicode(pdf: pikepdf.Pdf) -> bool:
 
 
 def _declare_unicode(path: Path) -> None:
-    """Declare the validated PDF/A-2b file at `path` 2u: only its XMP's conformance changes."""
-    with pikepdf.open(path, allow_overwriting_input=True) as pdf:
+    """Declare the validated PDF/A-2b file at `path` 2u: only its XMP's conformance changes.
+    Written beside it and moved over it: saving over its input, pikepdf reads it all into memory."""
+    declared = path.with_name(f".{path.name}.unicode")
+    with pikepdf.open(path) as pdf:
         with pdf.open_metadata(set_pikepdf_as_editor=False, update_docinfo=False) as xmp:
             xmp["pdfaid:conformance"] = "U"
-        pdf.save(path)
+        pdf.save(declared)
+    os.replace(declared, path)
 
 
 def _document_info(pdf: pikepdf.Pdf) -> dict[str, str]:

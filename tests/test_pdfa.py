@@ -9,6 +9,7 @@ import datetime as dt
 import json
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pikepdf
@@ -252,6 +253,76 @@ def test_a_lossless_png_page_keeps_its_own_compressed_data(tmp_path, corpus, set
         assert embedded.read_raw_bytes() == _png_idat(source.read_bytes())
         assert int(embedded.BitsPerComponent) == 1 and embedded.Filter == pikepdf.Name.FlateDecode
     assert source.exists()
+
+
+def test_a_file_of_many_chunks_is_joined_in_order_as_pdfa_2u(tmp_path):
+    # GIVEN 5 pages, each with its text layer, assembled in chunks of 2
+    pages = _noise_pages(tmp_path, 5, (400, 560))
+    assembler = archival_pdf.PdfAssembler(tmp_path, "long", 2)
+    for number, page in enumerate(pages):
+        assembler.add(page, 100.0, _text_layer(tmp_path / f"layer-{number}.pdf", f"page{number}", (400, 560), 100))
+    # WHEN the file is finished
+    pdf = tmp_path / "long.pdf"
+    assert assembler.finish(pdf, _bench_record(), NIGHT) is None
+    # THEN its pages are the scans as they were, in order, each with its own text, as PDF/A-2u,
+    # and nothing of the chunks is left
+    assert _raw_images(pdf) == [page.read_bytes() for page in pages]
+    assert archival_pdf.pages_without_text_layer(pdf, [1, 2, 3, 4, 5]) == []
+    assert [line.strip() for line in _pdftotext(pdf).split("\f")[:5]] == [f"page{n}" for n in range(5)]
+    assert verapdf([pdf]) == {str(pdf): "PASS 2u"}
+    assert sorted(path.name for path in tmp_path.glob("*.pdf") if not path.name.startswith("layer-")) == ["long.pdf"]
+
+
+def test_finishing_a_long_file_does_not_hold_its_pages_in_memory():
+    # GIVEN a file of 64 pages, each a 0.9 MB JPEG, in chunks of 8: a 58 MB PDF
+    # WHEN it is finished, in a process of its own
+    growth, size = json.loads(subprocess.run(
+        [sys.executable, "-c", "from tests.test_pdfa import _finish_memory; _finish_memory(64)"],
+        cwd=ROOT, check=True, capture_output=True, text=True).stdout)
+    # THEN finishing raised the process's peak memory by far less than the PDF's size
+    # (joining the chunks in pikepdf raised it by 1.5 times the size)
+    assert growth < size / 4, (growth, size)
+
+
+def _finish_memory(pages: int) -> None:
+    """Print how much finishing a file of `pages` noise pages raises the peak RSS, and the PDF's size (bytes)."""
+    import resource
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        size = (1000, 1400)
+        images = _noise_pages(work, 8, size)
+        assembler = archival_pdf.PdfAssembler(work, "long", 8)
+        for number in range(pages):
+            layer = _text_layer(work / f"layer-{number}.pdf", f"page{number}", size, 100)
+            assembler.add(images[number % 8], 100.0, layer)
+        before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        assembler.finish(work / "long.pdf", _bench_record(), NIGHT)
+        growth = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) * 1024
+        print(json.dumps([growth, (work / "long.pdf").stat().st_size]))
+
+
+def _noise_pages(folder: Path, count: int, size: tuple[int, int]) -> list[Path]:
+    """Grey JPEG pages of noise: each as large as a scan of its size, and each different."""
+    from PIL import Image
+
+    pages = []
+    for number in range(count):
+        path = folder / f"scan-{number}.jpg"
+        Image.effect_noise(size, 40 + number).save(path, quality=90)
+        pages.append(path)
+    return pages
+
+
+def _text_layer(out: Path, word: str, size: tuple[int, int], dpi: int) -> Path:
+    from pipeline.text_layer import Line, Word, write_text_layer
+
+    return write_text_layer([Line(20, 20, 200, 30, (Word(word, 20, 200),))], size, dpi, out)
+
+
+def _pdftotext(pdf: Path) -> str:
+    return subprocess.run(["pdftotext", str(pdf), "-"], check=True, capture_output=True, text=True).stdout
 
 
 def test_a_turned_pdf_page_lies_as_its_ocr_copy(tmp_path, corpus):
