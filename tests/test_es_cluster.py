@@ -84,6 +84,11 @@ def test_a_node_stopped_mid_night_loses_nothing_and_comes_back(cluster_settings:
     settings = client.indices.get_settings(index=f"{names.files_alias},{names.pages_alias}")
     assert {body["settings"]["index"]["number_of_replicas"] for body in settings.values()} == {"1"}
 
+    # AND those files are on both copies of each shard: a node stopped while its shards' replicas
+    # are still being built (the index was made a second ago) takes the only copy with it
+    health = client.cluster.health(index=f"{names.files_alias},{names.pages_alias}", wait_for_status="green", timeout="120s")
+    assert not health["timed_out"], health
+
     # WHEN the node holding the pages' primary shard stops, after some files are in and before the rest
     stopped = node_with_pages_primary(client, names)
     assert cluster_script("stop", "--node", str(stopped)).returncode == 0
