@@ -30,7 +30,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench.damage import sheet_music  # noqa: E402
 from bench.nontext import NON_TEXT  # noqa: E402
-from pipeline.legibility import LONE_WORD, NO_TEXT_CONFIDENCE, NO_TEXT_MIN_WORDS, NO_TEXT_WORD_SHARE, no_text, word_share  # noqa: E402
+from pipeline.legibility import LONE_WORD, NO_TEXT_CONFIDENCE, NO_TEXT_MIN_WORDS, NO_TEXT_WORD_SHARE, no_text, word_count  # noqa: E402
 
 DISTRICTS = (["eng"], ["urd"], ["hin"], ["urd", "eng"], ["hin", "eng"])
 
@@ -76,9 +76,9 @@ def read(sample: Sample) -> dict:
         path = Path(folder) / "page.png"
         cv2.imwrite(str(path), cleaned.image)
         result = ocr.ocr_page(path, models, segmentation, sample.dpi, 600)
-    tokens, share = len(result.text.split()), word_share(result.text)
-    row.update(read="+".join(models), tokens=tokens, confidence=result.confidence, share=share,
-               words=round((share or 0) * tokens), no_text=no_text(result.text, result.confidence))
+    tokens, words = word_count(result.text)
+    row.update(read="+".join(models), tokens=tokens, confidence=result.confidence, share=words / tokens if tokens else None,
+               words=words, no_text=no_text(result.text, result.confidence))
     return row
 
 

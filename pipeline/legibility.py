@@ -111,17 +111,14 @@ def no_text(text: str, confidence: float | None) -> bool:
     NO_TEXT_MIN_WORDS of them, are words or numbers; or, however sure, a lone word among junk
     (`LONE_WORD`: calling it no text keeps one word out of search at most). A page with nothing
     read is not called no-text here (it has no junk to keep out of the index)."""
-    tokens = text.split()
+    tokens, words = word_count(text)
     if not tokens or confidence is None:
         return False
-    words = sum(1 for token in tokens if is_word(token) or is_number(token))
-    junk = words / len(tokens) < NO_TEXT_WORD_SHARE
+    junk = words / tokens < NO_TEXT_WORD_SHARE
     return (confidence < NO_TEXT_CONFIDENCE and (junk or words < NO_TEXT_MIN_WORDS)) or (junk and words <= LONE_WORD)
 
 
-def word_share(text: str) -> float | None:
-    """The share of a page's tokens that are words or numbers; None when nothing was read."""
+def word_count(text: str) -> tuple[int, int]:
+    """How many tokens a page's OCR has, and how many of them are words or numbers."""
     tokens = text.split()
-    if not tokens:
-        return None
-    return sum(1 for token in tokens if is_word(token) or is_number(token)) / len(tokens)
+    return len(tokens), sum(1 for token in tokens if is_word(token) or is_number(token))
